@@ -4,6 +4,7 @@ The gateway's own error codes are listed here once: contract pages, OpenAPI docu
 (later) the gateway itself all read them from `GATEWAY_ERRORS`.
 """
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,6 +90,29 @@ def check_contract(input_schema: Any, output_schema: Any, examples: Any) -> None
                 raise ContractError(
                     f"Example {number}'s {part} does not satisfy the {part} schema: {problems[0]}"
                 )
+
+
+def check_error_codes(error_codes: Any) -> None:
+    """A model's own errors: snake_case codes, 4xx/5xx statuses, not clashing with the gateway's."""
+    if not isinstance(error_codes, list):
+        raise ContractError("Error codes must be a list of {code, status, meaning} objects.")
+    reserved = {e.code for e in GATEWAY_ERRORS}
+    for number, entry in enumerate(error_codes, start=1):
+        if not isinstance(entry, dict) or not re.fullmatch(
+            r"[a-z][a-z0-9_]{2,40}", str(entry.get("code", ""))
+        ):
+            raise ContractError(
+                f"Error code {number} needs a snake_case 'code' (e.g. unsupported_image)."
+            )
+        if entry["code"] in reserved:
+            raise ContractError(f"Error code {entry['code']!r} is reserved by the gateway.")
+        status = entry.get("status")
+        if not isinstance(status, int) or not 400 <= status <= 599:
+            raise ContractError(
+                f"Error code {entry['code']!r} needs an HTTP status from 400 to 599."
+            )
+        if not str(entry.get("meaning", "")).strip():
+            raise ContractError(f"Error code {entry['code']!r} needs a meaning for consumers.")
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """The catalog's domain: publishers, model entries, versions and their contracts."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -241,3 +242,18 @@ class Contract(models.Model):
 
     def __str__(self) -> str:
         return f"Contract of {self.version}"
+
+    def clean(self) -> None:
+        from catalog.contracts import ContractError, check_contract, check_error_codes
+
+        try:
+            check_contract(self.input_schema, self.output_schema, self.examples)
+            check_error_codes(self.error_codes)
+        except ContractError as exc:
+            raise ValidationError(str(exc)) from None
+        if (
+            self.timeout_ms
+            and self.latency_slo_p95_ms
+            and self.latency_slo_p95_ms > self.timeout_ms
+        ):
+            raise ValidationError("The latency SLO cannot exceed the timeout.")
