@@ -1,5 +1,6 @@
 # The two commands of the quick start are `make demo` and `make test`; the rest serve them.
 PYTHON ?= python3
+PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 export UV_PROJECT_ENVIRONMENT := $(VENV)
@@ -23,7 +24,7 @@ migrate: install
 demo: install
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 $(PY) manage.py seed_demo
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite. DATABASE_URL / REDIS_URL select real services; unset, embedded defaults.
 test: install browser

@@ -1,0 +1,40 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from catalog.contracts import schema_errors
+from catalog.models import Contract, ModelEntry, ModelVersion
+
+pytestmark = [pytest.mark.catalog, pytest.mark.django_db]
+
+
+def test_it_builds_a_realistic_catalog_with_valid_contracts():
+    call_command("seed_demo", stdout=StringIO())
+    entries = ModelEntry.objects.visible_to(None)
+    assert entries.count() >= 12
+    assert len(set(entries.values_list("task", flat=True))) >= 5
+    assert len(set(entries.values_list("publisher", flat=True))) >= 4
+    for contract in Contract.objects.select_related("version__entry"):
+        contract.full_clean(validate_unique=False)
+        for example in contract.examples:
+            assert schema_errors(contract.input_schema, example["input"]) == []
+            assert schema_errors(contract.output_schema, example["output"]) == []
+
+
+def test_it_records_how_each_demo_version_reached_its_state():
+    call_command("seed_demo", stdout=StringIO())
+    for version in ModelVersion.objects.filter(state__in=ModelVersion.LIVE_STATES):
+        states = list(version.transitions.values_list("to_state", flat=True))
+        assert states[:4] == ["queued", "building", "testing", "published"]
+    assert ModelVersion.objects.filter(state="draft").exists()
+    assert ModelVersion.objects.filter(state="deprecated").exists()
+
+
+def test_running_it_twice_changes_nothing():
+    call_command("seed_demo", stdout=StringIO())
+    counts = (ModelEntry.objects.count(), ModelVersion.objects.count())
+    trail = ModelVersion.objects.first().transitions.count()
+    call_command("seed_demo", stdout=StringIO())
+    assert (ModelEntry.objects.count(), ModelVersion.objects.count()) == counts
+    assert ModelVersion.objects.first().transitions.count() == trail
