@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +28,7 @@ def test_it_emails_an_invitation_whose_link_lets_the_invitee_join(client, acme, 
     assert message.to == ["dana@example.com"]
     assert "Acme Models" in message.subject
     link = link_in(message.body, "/publish/invitations/")
+    assert settings.SITE_URL + link in message.body
     assert message.body.startswith("alice@example.com invites you to join Acme Models")
     # Only the token's hash is kept.
     token = link.rstrip("/").rsplit("/", 1)[1]
