@@ -131,7 +131,8 @@ def invite_member(publisher: Publisher, inviter, email: str, role: str) -> tuple
         # Sending inside the transaction: if the mail server refuses, no invitation is left
         # behind that nobody holds a link to.
         with transaction.atomic():
-            pending(publisher.invitations.filter(email__iexact=email)).delete()
+            # Replaces the earlier unaccepted invitation (pending or expired) to this address.
+            publisher.invitations.filter(email__iexact=email, accepted_at__isnull=True).delete()
             invitation = Invitation.objects.create(
                 publisher=publisher,
                 email=email,
