@@ -3,11 +3,14 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from catalog.views import publishers
 from portal import views
 
 portal_patterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("account/", views.account, name="account"),
+    path("publishers/<slug:slug>/", publishers.publisher_profile, name="publisher"),
 ]
 
 urlpatterns = [
@@ -15,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("models/", include("catalog.urls")),
+    path("publish/", include("catalog.publish_urls")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

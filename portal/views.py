@@ -1,9 +1,12 @@
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 
 from catalog.models import ModelEntry
+from catalog.publishers import pending_invitations_for
 
 
 def home(request):
@@ -15,8 +18,28 @@ def home(request):
 
 @login_required
 def dashboard(request):
-    memberships = request.user.membership_set.select_related("publisher")
-    return render(request, "portal/dashboard.html", {"memberships": memberships})
+    memberships = request.user.membership_set.select_related("publisher").order_by(
+        "publisher__name"
+    )
+    context = {
+        "memberships": memberships,
+        "invitations": pending_invitations_for(request.user),
+    }
+    return render(request, "portal/dashboard.html", context)
+
+
+@login_required
+def account(request):
+    """Account overview: email addresses, password and two-factor status, with links."""
+    authenticators = set(
+        Authenticator.objects.filter(user=request.user).values_list("type", flat=True)
+    )
+    context = {
+        "emails": EmailAddress.objects.filter(user=request.user).order_by("-primary", "email"),
+        "totp_active": Authenticator.Type.TOTP in authenticators,
+        "recovery_codes_active": Authenticator.Type.RECOVERY_CODES in authenticators,
+    }
+    return render(request, "portal/account.html", context)
 
 
 def healthz(request):
