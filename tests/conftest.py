@@ -27,3 +27,19 @@ def acme(alice, bob):
     publisher = make_publisher(owner=alice, name="Acme Models", slug="acme")
     Membership.objects.create(user=bob, publisher=publisher, role=Membership.Role.MEMBER)
     return publisher
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The default PBKDF2 work factor makes each sign-in cost a good part of a second."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """allauth keeps rate limits and email cooldowns in the cache; start each test clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

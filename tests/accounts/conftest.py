@@ -35,19 +35,3 @@ def signed_in(client):
         return client
 
     return _sign_in
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The default PBKDF2 work factor makes each sign-in cost a good part of a second."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """allauth keeps rate limits and email cooldowns in the cache; start each test clean."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()

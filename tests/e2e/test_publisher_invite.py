@@ -53,9 +53,9 @@ def test_it_invites_a_new_user_who_signs_up_and_joins(page, browser, live_server
 
     dana.goto(emailed_path("/accounts/confirm-email/"))
     dana.get_by_role("button", name="Confirm").click()
-    log_in(dana, "dana@example.com", "a long and unusual passphrase")
-    assert dana.get_by_text("Acme Models invites you to join as").is_visible()
-    dana.get_by_role("button", name="Accept").click()
+    # Confirming in the browser that signed up logs dana in and returns her to the invitation.
+    assert dana.get_by_role("heading", name="Join Acme Models").is_visible()
+    dana.get_by_role("button", name="Accept invitation").click()
     assert dana.get_by_text("You joined Acme Models as member.").is_visible()
     assert Membership.objects.get(publisher__slug="acme", user__email="dana@example.com").role == (
         "member"
