@@ -15,8 +15,11 @@ def is_member(user, publisher: Publisher) -> bool:
 
 
 def visible_versions(entry: ModelEntry, user) -> QuerySet[ModelVersion]:
-    """The entry's versions `user` may see, newest first; none for a hidden entry."""
-    versions = entry.versions.select_related("contract")
+    """The entry's versions `user` may see, newest first; none for a hidden entry.
+
+    A version whose contract is not declared yet has no page, so it is left out too.
+    """
+    versions = entry.versions.filter(contract__isnull=False).select_related("contract")
     if is_member(user, entry.publisher):
         return versions
     if entry.visibility != ModelEntry.PUBLIC:
@@ -45,5 +48,4 @@ def version_for_page(slug: str, user, semver: str | None = None) -> ModelVersion
         version = versions.filter(state__in=ModelVersion.LIVE_STATES).first() or versions.first()
     if version is None:
         raise Http404(f"No visible version of {slug!r}.")
-    version.entry = entry  # reuse the entry already loaded with its publisher
     return version

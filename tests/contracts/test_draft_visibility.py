@@ -1,6 +1,7 @@
 import pytest
 from django.test import Client
 
+from catalog.models import ModelVersion
 from tests.factories import make_entry, make_version
 
 pytestmark = [pytest.mark.catalog, pytest.mark.django_db]
@@ -67,3 +68,10 @@ def test_a_private_entry_is_hidden_from_buyers_even_when_published(acme, bob, ch
     assert _client(charlie).get("/models/internal/").status_code == 404
     assert _client(charlie).get("/models/internal/versions/1.0.0/openapi.json").status_code == 404
     assert _client(bob).get("/models/internal/").status_code == 200
+
+
+def test_a_version_without_a_contract_yet_has_no_page(acme, alice):
+    entry = make_entry(acme, slug="fresh")
+    ModelVersion.objects.create(entry=entry, semver="0.1.0", framework="onnx")
+    assert _client(alice).get("/models/fresh/").status_code == 404
+    assert _client(alice).get("/models/fresh/versions/0.1.0/openapi.json").status_code == 404
