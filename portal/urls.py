@@ -3,11 +3,13 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views
+from portal import token_views, views
 
 portal_patterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("account/tokens/", token_views.tokens, name="tokens"),
+    path("account/tokens/<int:pk>/revoke/", token_views.revoke, name="token-revoke"),
 ]
 
 urlpatterns = [
@@ -15,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("models/", include("catalog.urls")),
+    path("api/", include("catalog.api.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
