@@ -39,7 +39,7 @@ def tokens(request):
     """GET lists the user's tokens; POST creates one and shows its raw value this once."""
     raw_token = None
     created = None
-    form = CreateTokenForm(request.POST or None)
+    form = CreateTokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         created, raw_token = create_token(
             request.user, form.cleaned_data["name"], form.cleaned_data["expires_in_days"]
