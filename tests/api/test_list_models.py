@@ -34,6 +34,17 @@ def test_it_searches_with_q(anon_api, acme):
     assert _slugs(anon_api.get("/api/models/", {"q": "   "})) == ["churn", "iris"]
 
 
+def test_an_explicit_ordering_overrides_relevance(anon_api, acme):
+    make_version(make_entry(acme, slug="old", name="Churn Predictor", summary="Churn."))
+    make_version(make_entry(acme, slug="new", name="Retention", summary="Predicts churn."))
+
+    assert _slugs(anon_api.get("/api/models/", {"q": "churn"})) == ["old", "new"]
+    assert _slugs(anon_api.get("/api/models/", {"q": "churn", "ordering": "newest"})) == [
+        "new",
+        "old",
+    ]
+
+
 def test_it_filters_by_task_license_and_publisher(anon_api, acme):
     other = make_publisher(slug="globex")
     make_version(make_entry(acme, slug="a", task="tabular-regression", license="mit"))

@@ -17,6 +17,7 @@ pytestmark = [pytest.mark.catalog, pytest.mark.django_db]
         ({"publisher": "nobody"}, "publisher", "No publisher has the slug “nobody”"),
         ({"publisher": "not a slug!"}, "publisher", "valid"),
         ({"q": "x" * 201}, "q", "no more than 200 characters"),
+        ({"q": "iris\x00"}, "q", "Null characters are not allowed"),
     ],
 )
 def test_it_answers_400_naming_the_bad_filter(anon_api, acme, params, field, words):
