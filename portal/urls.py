@@ -4,12 +4,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from catalog.views import publishers
-from portal import views
+from portal import token_views, views
 
 portal_patterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("account/", views.account, name="account"),
+    path("account/tokens/", token_views.tokens, name="tokens"),
+    path("account/tokens/<int:pk>/revoke/", token_views.revoke, name="token-revoke"),
     path("publishers/<slug:slug>/", publishers.publisher_profile, name="publisher"),
 ]
 
@@ -19,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("models/", include("catalog.urls")),
     path("publish/", include("catalog.publish_urls")),
+    path("api/", include("catalog.api.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
