@@ -183,6 +183,7 @@ SPECTACULAR_SETTINGS = {
 # --- Static and media files.
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns at start when it is missing
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Hashed, compressed names in production (after collectstatic); plain names in DEBUG and tests.
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)

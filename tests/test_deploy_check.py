@@ -10,14 +10,18 @@ import pytest
 pytestmark = pytest.mark.catalog
 
 REPO = Path(__file__).resolve().parents[1]
+# Variables pytest-env sets for the test run itself, which production never has.
+TEST_ONLY_VARS = {
+    "DEBUG",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_COOKIES",
+    "STATIC_MANIFEST",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
 
 
 def _production_env(**extra) -> dict:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECURE_SSL_REDIRECT", "SECURE_COOKIES", "STATIC_MANIFEST"}
-    }
+    env = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_VARS}
     env.update(SECRET_KEY="x" * 20 + "production-like-secret-key-with-enough-entropy-1234567890")
     env.update(extra)
     return env

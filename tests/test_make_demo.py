@@ -50,9 +50,11 @@ def test_a_fresh_clone_serves_the_demo_catalog_with_make_demo(tmp_path):
         start_new_session=True,
     )
     try:
-        body = _wait_for(f"http://127.0.0.1:{port}/models/", demo, timeout=300)
-        assert "Iris Classifier" in body
-        assert "Energy Demand Forecaster" in body
+        base = f"http://127.0.0.1:{port}"
+        assert "13 models" in _wait_for(f"{base}/models/", demo, timeout=300)
+        assert "Iris Classifier" in _wait_for(f"{base}/models/?q=iris", demo, timeout=10)
+        contract_page = _wait_for(f"{base}/models/iris-classifier/", demo, timeout=10)
+        assert "/v1/models/iris-classifier/versions/1.1.0/predict" in contract_page
     finally:
         os.killpg(demo.pid, signal.SIGTERM)
         demo.wait(timeout=30)
