@@ -17,7 +17,6 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
     Value,
@@ -25,20 +24,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from catalog.models import ModelEntry, ModelVersion, Publisher
+from catalog.models import ModelEntry, ModelVersion
 from catalog.search import search_entries
+from catalog.visibility import versions_visible_to
 
 ENTRY_FILTERS = ("task", "license", "publisher")
 VERSION_FILTERS = ("framework", "hardware")
 FACETS = ENTRY_FILTERS + VERSION_FILTERS
-
-
-def visible_versions(user) -> QuerySet[ModelVersion]:
-    """Versions `user` may see: live ones, plus every version of the user's own publishers."""
-    visible = Q(state__in=ModelVersion.LIVE_STATES)
-    if user is not None and user.is_authenticated:
-        visible |= Q(entry__publisher__in=Publisher.objects.filter(members=user))
-    return ModelVersion.objects.filter(visible)
 
 
 def browse_entries(user, cleaned_data: Mapping[str, Any]) -> QuerySet[ModelEntry]:
@@ -69,7 +61,7 @@ def browse_entries(user, cleaned_data: Mapping[str, Any]) -> QuerySet[ModelEntry
     entries = entries.prefetch_related(
         Prefetch(
             "versions",
-            queryset=visible_versions(user).order_by(live_first, "-major", "-minor", "-patch"),
+            queryset=versions_visible_to(user).order_by(live_first, "-major", "-minor", "-patch"),
             to_attr="card_versions",
         )
     )
@@ -102,7 +94,7 @@ def facet_counts(user, cleaned_data: Mapping[str, Any]) -> dict[str, dict[str, i
         else:
             # Count entries, not versions, and only versions that also meet the other
             # version filter, as the entry filter itself does.
-            versions = visible_versions(user).filter(entry__in=matching)
+            versions = versions_visible_to(user).filter(entry__in=matching)
             versions = versions.filter(**_version_conditions(others))
             column = name
             rows = versions.values(column).annotate(n=Count("entry", distinct=True)).order_by()
@@ -123,7 +115,7 @@ def _matching(user, cleaned_data: Mapping[str, Any]) -> QuerySet[ModelEntry]:
         # One version must meet every version filter: "ONNX on GPU" is one version, not
         # an ONNX version and some other GPU version.
         entries = entries.filter(
-            Exists(visible_versions(user).filter(entry=OuterRef("pk"), **conditions))
+            Exists(versions_visible_to(user).filter(entry=OuterRef("pk"), **conditions))
         )
     return search_entries(entries, cleaned_data.get("q") or "")
 

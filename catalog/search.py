@@ -11,11 +11,13 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from catalog.models import ModelEntryQuerySet
 
 WEIGHTS = {"name": 8, "tags": 4, "summary": 4, "description": 1}
+# Longer queries add nothing to ranking and grow the SQL expression (and SQLite's recursion).
+MAX_WORDS = 12
 
 
 def search_entries(queryset: ModelEntryQuerySet, query: str) -> ModelEntryQuerySet:
     """Entries of `queryset` matching `query`, annotated with `rank`, best first."""
-    query = " ".join(query.split())
+    query = " ".join(dict.fromkeys(query.split()[:MAX_WORDS]))
     if not query:
         return queryset.annotate(rank=Value(0.0))
     if settings.DATABASE_IS_POSTGRES:

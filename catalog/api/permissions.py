@@ -2,22 +2,7 @@
 
 from rest_framework import permissions
 
-from catalog.models import Membership, ModelEntry, ModelVersion, Publisher
-
-
-def is_member(user, publisher: Publisher) -> bool:
-    """Whether `user` belongs to `publisher`, in any role."""
-    if user is None or not user.is_authenticated:
-        return False
-    return Membership.objects.filter(user=user, publisher=publisher).exists()
-
-
-def visible_versions(entry: ModelEntry, user):
-    """An entry's versions that `user` may see: all for members, live ones for everyone else."""
-    versions = entry.versions.all()
-    if is_member(user, entry.publisher):
-        return versions
-    return versions.filter(state__in=ModelVersion.LIVE_STATES)
+from catalog.visibility import is_member
 
 
 class IsPublisherMemberOrReadOnly(permissions.BasePermission):

@@ -6,9 +6,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
-from catalog.api.permissions import is_member, visible_versions
 from catalog.contracts import ContractError, check_contract, check_error_codes, check_schema
 from catalog.models import Contract, ModelEntry, ModelVersion, Publisher
+from catalog.visibility import is_member, visible_versions
 
 MAX_TAGS = 20
 

@@ -8,7 +8,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 
 from catalog.api.filters import ModelQuerySerializer, filter_entries
-from catalog.api.permissions import IsPublisherMemberOrReadOnly, visible_versions
+from catalog.api.permissions import IsPublisherMemberOrReadOnly
 from catalog.api.serializers import (
     ContractSerializer,
     ModelEntryDetailSerializer,
@@ -17,6 +17,7 @@ from catalog.api.serializers import (
     VersionSerializer,
 )
 from catalog.models import SEMVER_RE, ModelEntry, ModelVersion
+from catalog.visibility import visible_versions
 
 _BAD_INPUT = OpenApiResponse(description="Invalid input; the body names each problem by field.")
 _NO_AUTH = OpenApiResponse(description="No credentials, or a malformed, revoked or expired token.")

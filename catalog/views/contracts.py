@@ -5,7 +5,6 @@ import json
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch
 from django.views.decorators.http import require_safe
 
 from catalog.contracts import describe_fields, error_codes_for
@@ -55,7 +54,6 @@ def _contract_page(request, version: ModelVersion):
         "versions": versions,
         "newer_version": newest_live if newest_live and _newer(newest_live, version) else None,
         "is_member": is_member(request.user, entry.publisher),
-        "publisher_url": _publisher_url(entry.publisher),
         "input_fields": describe_fields(contract.input_schema),
         "output_fields": describe_fields(contract.output_schema),
         "examples": [
@@ -77,12 +75,3 @@ def _contract_page(request, version: ModelVersion):
 
 def _newer(a: ModelVersion, b: ModelVersion) -> bool:
     return (a.major, a.minor, a.patch) > (b.major, b.minor, b.patch)
-
-
-def _publisher_url(publisher) -> str | None:
-    # The publisher pages (portal:publisher) come with the accounts work; until that
-    # route is installed the page names the publisher without a link.
-    try:
-        return publisher.get_absolute_url()
-    except NoReverseMatch:
-        return None

@@ -30,3 +30,10 @@ def test_a_blank_query_matches_everything():
     make_entry(name="A")
     make_entry(name="B")
     assert search_entries(ModelEntry.objects.all(), "   ").count() == 2
+
+
+def test_a_very_long_query_is_cut_to_its_first_words_not_an_error():
+    make_entry(name="Spam Filter", summary="Scores messages.")
+    query = "spam " + " ".join(f"word{i}" for i in range(60))
+    assert search_entries(ModelEntry.objects.all(), "spam spam spam filter").count() == 1
+    assert search_entries(ModelEntry.objects.all(), query).count() == 0
