@@ -147,8 +147,29 @@ class ModelVersion(models.Model):
         RETIRED = "retired", "Retired"
         FAILED = "failed", "Failed"
 
+    class Stage(models.TextChoices):
+        """Where the pipeline is inside a state; shown live on the publisher's version page."""
+
+        NONE = "", "—"
+        VALIDATE = "validate", "Validating the artifact"
+        BUILD = "build", "Building the BentoML service"
+        DEPLOY = "deploy", "Starting the service"
+        WAITING_FOR_HOST = "waiting_for_host", "Waiting for a serving host"
+        SMOKE_TEST = "smoke_test", "Checking the contract's examples"
+        DONE = "done", "Done"
+
+    class Metric(models.TextChoices):
+        ACCURACY = "accuracy", "Accuracy (higher is better)"
+        F1 = "f1", "F1, macro-averaged (higher is better)"
+        ROC_AUC = "roc_auc", "ROC AUC (higher is better)"
+        RMSE = "rmse", "RMSE (lower is better)"
+        MAE = "mae", "MAE (lower is better)"
+        R2 = "r2", "R² (higher is better)"
+
     # States whose contract pages buyers may see and call.
     LIVE_STATES = (State.PUBLISHED, State.DEPRECATED)
+    # States in which the pipeline owns the version and a worker should be driving it.
+    PIPELINE_STATES = (State.QUEUED, State.BUILDING, State.TESTING)
 
     entry = models.ForeignKey(ModelEntry, on_delete=models.CASCADE, related_name="versions")
     semver = models.CharField(
@@ -164,9 +185,23 @@ class ModelVersion(models.Model):
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
     failed_stage = models.CharField(max_length=40, blank=True)
     failure_reason = models.TextField(blank=True)
+    stage = models.CharField(max_length=30, choices=Stage.choices, blank=True, default="")
+    stage_started_at = models.DateTimeField(null=True, blank=True)
+    pipeline_started_at = models.DateTimeField(null=True, blank=True)
+    pipeline_worker = models.CharField(
+        max_length=200, blank=True, help_text="The Celery worker running the current stage."
+    )
+    pipeline_attempts = models.PositiveIntegerField(default=0)
     artifact = models.FileField(upload_to="artifacts/%Y/%m/", blank=True)
+    artifact_format = models.CharField(max_length=10, blank=True)
     artifact_sha256 = models.CharField(max_length=64, blank=True)
+    artifact_size = models.PositiveBigIntegerField(null=True, blank=True)
+    eval_set = models.FileField(upload_to="evalsets/%Y/%m/", blank=True)
+    eval_target_column = models.CharField(max_length=100, blank=True)
+    eval_metric = models.CharField(max_length=10, choices=Metric.choices, blank=True)
+    eval_threshold = models.FloatField(null=True, blank=True)
     bento_tag = models.CharField(max_length=200, blank=True)
+    bento_archive = models.FileField(upload_to="bentos/", blank=True)
     build_log = models.TextField(blank=True)
     sunset_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -194,6 +229,12 @@ class ModelVersion(models.Model):
     @property
     def is_live(self) -> bool:
         return self.state in self.LIVE_STATES
+
+    @property
+    def stage_label(self) -> str:
+        if self.stage == self.Stage.WAITING_FOR_HOST:
+            return f"Waiting for a {self.get_hardware_display()} host"
+        return self.get_stage_display()
 
 
 class VersionTransition(models.Model):

@@ -109,17 +109,43 @@ else:
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL == "filesystem://":
     _celery_dir = VAR_DIR / "celery"
+    for _folder in ("queue", "processed"):
+        (_celery_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_celery_dir / "queue"),
         "data_folder_out": str(_celery_dir / "queue"),
         "processed_folder": str(_celery_dir / "processed"),
         "store_processed": False,
     }
+CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = "UTC"
+if CELERY_BROKER_URL.startswith("redis"):
+    # An unacknowledged task (its worker died) is redelivered after this long.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+    }
+CELERY_BEAT_SCHEDULE = {
+    "health-sweep": {"task": "serving.tasks.health_sweep", "schedule": 60.0},
+    "recover-stalled-versions": {
+        "task": "serving.tasks.recover_stalled_versions",
+        "schedule": 300.0,
+    },
+}
+
+# --- Publishing pipeline and serving hosts.
+MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 200)
+BENTOML_HOME = Path(env_str("BENTOML_HOME", str(VAR_DIR / "bentoml")))
+# A worker consuming `host.<name>` registers that host with these figures.
+SERVING_HOST_KIND = env_str("SERVING_HOST_KIND", "cpu")
+SERVING_HOST_CAPACITY = env_int("SERVING_HOST_CAPACITY", 4)
+SERVING_HOST_MEMORY_MB = env_int("SERVING_HOST_MEMORY_MB", 1024)
+if SERVING_HOST_KIND not in ("cpu", "gpu"):
+    raise ImproperlyConfiguredEnv(f"SERVING_HOST_KIND={SERVING_HOST_KIND!r} must be cpu or gpu.")
+PIPELINE_STALL_MINUTES = env_int("PIPELINE_STALL_MINUTES", 30)
 
 # --- Accounts (django-allauth): email is the identity, verified before login.
 AUTHENTICATION_BACKENDS = [
@@ -187,8 +213,24 @@ STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns at start when it is missing
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Hashed, compressed names in production (after collectstatic); plain names in DEBUG and tests.
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
+# Uploads go to the filesystem unless an S3-compatible bucket is configured.
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+_media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if AWS_STORAGE_BUCKET_NAME:
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL"),
+            "region_name": env_str("AWS_S3_REGION_NAME"),
+            "access_key": env_str("AWS_ACCESS_KEY_ID"),
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY"),
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if STATIC_MANIFEST

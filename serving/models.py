@@ -1,0 +1,68 @@
+"""Serving hosts and the BentoML services they run."""
+
+from django.db import models
+
+from catalog.models import Hardware, ModelVersion
+
+
+class ServingHost(models.Model):
+    """A machine whose Celery worker consumes the queue `host.<name>` and runs services."""
+
+    name = models.SlugField(unique=True, max_length=60)
+    kind = models.CharField(max_length=10, choices=Hardware.choices, default=Hardware.CPU)
+    capacity = models.PositiveIntegerField(default=4, help_text="How many services it runs.")
+    memory_budget_mb = models.PositiveIntegerField(
+        default=1024, help_text="Resident memory one service may use."
+    )
+    is_active = models.BooleanField(default=True)
+    registered_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.kind})"
+
+    @property
+    def queue(self) -> str:
+        return f"host.{self.name}"
+
+
+class Deployment(models.Model):
+    """One BentoML process serving one version on one host."""
+
+    class Status(models.TextChoices):
+        STARTING = "starting", "Starting"
+        RUNNING = "running", "Running"
+        STOPPED = "stopped", "Stopped"
+        FAILED = "failed", "Failed"
+
+    ACTIVE = (Status.STARTING, Status.RUNNING)
+
+    version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="deployments")
+    host = models.ForeignKey(ServingHost, on_delete=models.PROTECT, related_name="deployments")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.STARTING)
+    port = models.PositiveIntegerField(null=True, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    pgid = models.PositiveIntegerField(null=True, blank=True)
+    url = models.URLField(blank=True)
+    rss_mb = models.FloatField(null=True, blank=True)
+    restarts = models.PositiveIntegerField(default=0)
+    detail = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    last_health_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version"],
+                condition=models.Q(status__in=["starting", "running"]),
+                name="one_active_deployment_per_version",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} on {self.host} ({self.status})"
