@@ -345,12 +345,27 @@ def _onnx_classes(model: Any) -> tuple[str, ...] | None:
 
 
 def _describe_value(value: Any) -> str:
-    from onnx import helper
+    """An ONNX input or output type as people write it, e.g. 'tensor(float) [?, 4]'."""
+    return _describe_type(value.type)
 
-    try:
-        return helper.printable_type(value.type)
-    except Exception:  # an exotic type still deserves a message
-        return str(value.type).replace("\n", " ")
+
+def _describe_type(proto: Any) -> str:
+    from onnx import TensorProto
+
+    kind = proto.WhichOneof("value")
+    if kind == "tensor_type":
+        elem = TensorProto.DataType.Name(proto.tensor_type.elem_type).lower()
+        dims = [
+            str(d.dim_value) if d.HasField("dim_value") else (d.dim_param or "?")
+            for d in proto.tensor_type.shape.dim
+        ]
+        return f"tensor({elem}) [{', '.join(dims)}]"
+    if kind == "sequence_type":
+        return f"sequence({_describe_type(proto.sequence_type.elem_type)})"
+    if kind == "map_type":
+        key = TensorProto.DataType.Name(proto.map_type.key_type).lower()
+        return f"map({key}, {_describe_type(proto.map_type.value_type)})"
+    return kind or "an unknown type"
 
 
 def _sentence(what: str) -> str:

@@ -30,8 +30,8 @@ SERVICE_IMPORT = "serving.bento.service_template:ModelService"
 BENTO_MODULES = (
     "__init__.py",
     "artifacts.py",
-    "json_guard.py",
     "mapping.py",
+    "middleware.py",
     "model_store.py",
     "openapi_schema.py",
     "predictors.py",

@@ -22,7 +22,7 @@ from pydantic import BaseModel, WithJsonSchema
 from starlette.responses import JSONResponse
 
 from serving.bento import mapping, predictors
-from serving.bento.json_guard import RequireJsonBody
+from serving.bento.middleware import CleanOpenApi, RequireJsonBody
 from serving.bento.model_store import ARTIFACT_FILES, CONTRACT_FILE
 from serving.bento.openapi_schema import to_openapi30
 
@@ -125,3 +125,4 @@ class ModelService:
 
 
 ModelService.add_asgi_middleware(RequireJsonBody, paths=("/predict", "/predict_batch"))
+ModelService.add_asgi_middleware(CleanOpenApi)
