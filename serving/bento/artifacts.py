@@ -34,6 +34,7 @@ HOW_TO_CONVERT = (
     "save it with skops.io.dump(model, 'model.skops') or convert it to ONNX with skl2onnx"
 )
 FRAMEWORK_FORMATS = {"sklearn": "skops", "onnx": "onnx"}
+FORMAT_NAMES = {"skops": "a skops archive", "onnx": "an ONNX model"}
 
 # Compressed joblib dumps start with their compressor's magic bytes.
 _JOBLIB_COMPRESSED = (b"\x78\x01", b"\x78\x5e", b"\x78\x9c", b"\x78\xda", b"\x1f\x8b", b"BZh")
@@ -150,7 +151,7 @@ def validate_artifact(path: str | Path, framework: str, contract: dict) -> Skops
         )
     if fmt != expected:
         raise ArtifactError(
-            f"The version declares framework {framework!r} but the artifact is a {fmt} file."
+            f"The version declares framework {framework!r} but the artifact is {FORMAT_NAMES[fmt]}."
         )
     input_schema, output_schema = contract["input_schema"], contract["output_schema"]
     if fmt == "skops":

@@ -9,6 +9,7 @@ returns the tag that an earlier attempt already produced.
 
 import importlib.metadata
 import json
+import math
 import os
 import re
 import shutil
@@ -103,7 +104,9 @@ def build_bento(
 ) -> BuildResult:
     """Save the artifact and contract as model `name:version`, then build bento `name:version`.
 
-    Returns the existing bento when an earlier attempt built it. Raises BuildError.
+    `contract` holds at least `input_schema` and `output_schema`; its `timeout_ms`, if any,
+    becomes the service's request timeout. Returns the existing bento when an earlier attempt
+    built it. Raises BuildError.
     """
     if framework not in ARTIFACT_FILES:
         raise BuildError(
@@ -147,6 +150,7 @@ def build_bento(
             "framework": framework,
             "service_name": name,
             "hardware": hardware,
+            "timeout": max(1, math.ceil(contract.get("timeout_ms", 60_000) / 1000)),
         }
         command = [sys.executable, "-m", "bentoml", "build", ctx, "-f", str(bentofile)]
         command += ["--name", name, "--version", version]

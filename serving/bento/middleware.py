@@ -1,8 +1,9 @@
 """ASGI middleware of the generated service, for two things BentoML gets wrong for us.
 
-- BentoML parses the body before our API method runs, and a body that is not JSON escapes its
-  error handling as a 500 with a logged traceback. `RequireJsonBody` checks the JSON first,
-  so every client mistake is a 400 in the same shape as a schema error.
+- BentoML parses the body before our API method runs, by its Content-Type: a body that is not
+  JSON, or is declared multipart, escapes its error handling as a 500 with a logged
+  traceback. `RequireJsonBody` accepts only JSON bodies (415 for another declared type, 400
+  for malformed JSON), in the same shape as a schema error.
 - BentoML's /docs.json says OpenAPI 3.0.2 but carries two things 3.0 does not allow: a
   `"root_input": true` in the request schema of a positional-only body parameter, and
   `{"type": "null"}` inside `anyOf` (its task status model). `CleanOpenApi` rewrites them
@@ -19,13 +20,20 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 
-def invalid_json_body(problem: str) -> dict:
-    """The 400 body for a request that is not JSON at all."""
+def invalid_json_body(problem: str, detail: str = "The request body is not valid JSON.") -> dict:
+    """The error body for a request that is not JSON at all."""
     return {
         "error": "invalid_input",
-        "detail": "The request body is not valid JSON.",
+        "detail": detail,
         "errors": [{"path": "(root)", "message": problem}],
     }
+
+
+def _media_type(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name.lower() == b"content-type":
+            return value.decode("latin-1").split(";")[0].strip().lower()
+    return None
 
 
 class RequireJsonBody:
@@ -38,6 +46,13 @@ class RequireJsonBody:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in self.paths:
             await self.app(scope, receive, send)
+            return
+        media_type = _media_type(scope)
+        if media_type not in (None, "application/json"):
+            problem = f"Content-Type {media_type} is not accepted; send application/json."
+            await _send_json(
+                send, 415, invalid_json_body(problem, "The request body must be JSON.")
+            )
             return
         chunks = []
         while True:

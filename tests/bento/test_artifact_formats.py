@@ -6,7 +6,7 @@ import zipfile
 import joblib
 import pytest
 
-from serving.bento.artifacts import ArtifactError, detect_format
+from serving.bento.artifacts import ArtifactError, SkopsInfo, detect_format, validate_artifact
 
 pytestmark = pytest.mark.pipeline
 
@@ -68,3 +68,14 @@ def test_it_refuses_corrupt_and_unknown_files_precisely(iris_skops, diabetes_onn
     for path, message in expected.items():
         with pytest.raises(ArtifactError, match=message):
             detect_format(path)
+
+
+def test_it_checks_the_declared_framework_against_the_content(iris_skops, diabetes_onnx):
+    from tests.bento.conftest import DIABETES_CONTRACT, IRIS_CONTRACT
+
+    assert isinstance(validate_artifact(iris_skops, "sklearn", IRIS_CONTRACT), SkopsInfo)
+    with pytest.raises(ArtifactError) as refused:
+        validate_artifact(diabetes_onnx, "sklearn", DIABETES_CONTRACT)
+    assert str(refused.value) == (
+        "The version declares framework 'sklearn' but the artifact is an ONNX model."
+    )

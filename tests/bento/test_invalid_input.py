@@ -51,4 +51,9 @@ def test_it_refuses_a_body_that_is_not_an_object_or_not_json(iris_service, clien
     )
     assert garbled.status_code == 400
     assert garbled.json()["errors"][0]["message"].startswith("Expecting value: line 1 column 1")
+    form = client.post(f"{iris_service.url}/predict", data={"sepal_length": "5.1"})
+    assert form.status_code == 415
+    assert form.json()["errors"][0]["message"] == (
+        "Content-Type application/x-www-form-urlencoded is not accepted; send application/json."
+    )
     assert "Traceback" not in iris_service.log_path.read_text()
