@@ -29,6 +29,11 @@ def invalid_json_body(problem: str, detail: str = "The request body is not valid
     }
 
 
+def _refuse_constant(name: str) -> None:
+    # Python's json accepts NaN and Infinity, JSON does not, and no model wants them.
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def _media_type(scope: Scope) -> str | None:
     for name, value in scope.get("headers", []):
         if name.lower() == b"content-type":
@@ -64,8 +69,8 @@ class RequireJsonBody:
                 break
         body = b"".join(chunks)
         try:
-            json.loads(body)
-        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+            json.loads(body, parse_constant=_refuse_constant)
+        except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError and NaN/Infinity
             await _send_json(send, 400, invalid_json_body(str(exc)))
             return
         replayed = False

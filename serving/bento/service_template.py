@@ -38,8 +38,9 @@ class ServiceArguments(BaseModel):
 
 
 class _QuietClientErrors(logging.Filter):
-    """BentoML logs a traceback for every 400 it raises itself (a body that is not JSON);
-    a client's mistake is not a server error, so drop those records and keep real ones."""
+    """BentoML logs a traceback for every client error it answers itself (a body its parser
+    refuses, a refused media type); a client's mistake is not a server error, so drop those
+    records and keep the real ones. Most never get here: see middleware.RequireJsonBody."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         from pydantic import ValidationError

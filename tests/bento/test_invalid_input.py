@@ -51,6 +51,13 @@ def test_it_refuses_a_body_that_is_not_an_object_or_not_json(iris_service, clien
     )
     assert garbled.status_code == 400
     assert garbled.json()["errors"][0]["message"].startswith("Expecting value: line 1 column 1")
+    not_a_number = client.post(
+        f"{iris_service.url}/predict",
+        content=b'{"sepal_length": NaN, "sepal_width": 3.5, "petal_length": 1.4}',
+        headers={"content-type": "application/json"},
+    )
+    assert not_a_number.status_code == 400
+    assert not_a_number.json()["errors"][0]["message"] == "NaN is not a JSON number"
     form = client.post(f"{iris_service.url}/predict", data={"sepal_length": "5.1"})
     assert form.status_code == 415
     assert form.json()["errors"][0]["message"] == (
