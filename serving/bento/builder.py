@@ -54,6 +54,8 @@ class BuildError(RuntimeError):
 
 @dataclass(frozen=True)
 class BuildResult:
+    """A built (or found) bento: its tag, the text of both steps' output, and wall seconds."""
+
     tag: str
     log: str
     seconds: float
