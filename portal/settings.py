@@ -123,6 +123,13 @@ if CELERY_BROKER_URL == "filesystem://":
         "store_processed": False,
     }
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Host tasks (start, check, stop services) are sent to `host.<name>` explicitly.
+CELERY_TASK_ROUTES = {
+    "serving.tasks.validate_artifact": {"queue": "build"},
+    "serving.tasks.build": {"queue": "build"},
+    "serving.tasks.deploy": {"queue": "build"},
+    "serving.tasks.smoke_test": {"queue": "gates"},
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

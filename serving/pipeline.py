@@ -9,6 +9,8 @@ Artifacts are opened only here, in worker processes, through `serving.bento`.
 """
 
 import contextlib
+import hashlib
+import json
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -229,8 +231,10 @@ def bento_name(version: ModelVersion) -> str:
 
 
 def bento_version(version: ModelVersion) -> str:
-    # A version id in the tag keeps a deleted-and-reuploaded semver from reusing an old bento.
-    return f"{version.semver}-v{version.pk}"
+    """The semver plus a digest of artifact and contract: the same content always maps to the
+    same bento (a retried build reuses it), and other content never collides with it."""
+    content = json.dumps(contract_dict(version), sort_keys=True) + version.artifact_sha256
+    return f"{version.semver}-{hashlib.sha256(content.encode()).hexdigest()[:12]}"
 
 
 def deploy_stage(version_id: int, worker: str) -> Deployment | None:

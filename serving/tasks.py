@@ -41,19 +41,19 @@ class PipelineTask(Task):
             pipeline.fail(version, f"The {version.stage} stage stopped with an error: {exc}")
 
 
-@shared_task(bind=True, base=PipelineTask, queue="build", **RETRY)
+@shared_task(bind=True, base=PipelineTask, **RETRY)
 def validate_artifact(self, version_id: int) -> None:
     if pipeline.validate_stage(version_id, self.request.hostname or "worker"):
         build.delay(version_id)
 
 
-@shared_task(bind=True, base=PipelineTask, queue="build", **RETRY)
+@shared_task(bind=True, base=PipelineTask, **RETRY)
 def build(self, version_id: int) -> None:
     if pipeline.build_stage(version_id, self.request.hostname or "worker"):
         deploy.delay(version_id)
 
 
-@shared_task(bind=True, base=PipelineTask, queue="build", **RETRY)
+@shared_task(bind=True, base=PipelineTask, **RETRY)
 def deploy(self, version_id: int) -> None:
     deployment = pipeline.deploy_stage(version_id, self.request.hostname or "worker")
     if deployment is not None:
@@ -69,7 +69,7 @@ def start_deployment(self, deployment_id: int) -> None:
             smoke_test.delay(version.pk)
 
 
-@shared_task(bind=True, base=PipelineTask, queue="gates", **RETRY)
+@shared_task(bind=True, base=PipelineTask, **RETRY)
 def smoke_test(self, version_id: int) -> None:
     pipeline.smoke_stage(version_id, self.request.hostname or "worker")
 
@@ -87,14 +87,14 @@ def check_host(host_name: str) -> None:
         start_deployment.apply_async(args=[deployment_id], queue=f"host.{host_name}")
 
 
-@shared_task(queue="default")
+@shared_task
 def health_sweep() -> None:
     """Beat: ask every active host to check its services."""
     for host in ServingHost.objects.filter(is_active=True):
         check_host.apply_async(args=[host.name], queue=host.queue)
 
 
-@shared_task(queue="default")
+@shared_task
 def recover_stalled_versions() -> int:
     """Beat: re-drive versions whose stage has not moved for too long (a lost message)."""
     stale = timezone.now() - timedelta(minutes=settings.PIPELINE_STALL_MINUTES)

@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from catalog.models import ModelVersion
@@ -42,10 +41,29 @@ class Worker:
     def start(self) -> None:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", QUEUES,
-             "-n", f"pipeline-{os.getpid()}@%h", "-c", "2", "--without-mingle",
-             "--without-gossip", "-l", "INFO"],
-            cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                "-Q",
+                QUEUES,
+                "-n",
+                f"pipeline-{os.getpid()}@%h",
+                "-c",
+                "2",
+                "--without-mingle",
+                "--without-gossip",
+                "-l",
+                "INFO",
+            ],
+            cwd=REPO,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         log.close()
 
@@ -80,8 +98,21 @@ def pipeline_env(django_db_setup, django_db_blocker, tmp_path_factory):
 def celery_worker_process(pipeline_env, tmp_path_factory):
     env = pipeline_env["env"]
     subprocess.run(
-        [sys.executable, "-m", "celery", "-A", "portal", "purge", "-f", "-Q", QUEUES],
-        cwd=REPO, env=env, capture_output=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "purge",
+            "-f",
+            "-Q",
+            f"{QUEUES},host.gpu-1",
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        check=False,
     )
     worker = Worker(env, tmp_path_factory.mktemp("worker") / "worker.log")
     worker.start()
@@ -124,7 +155,6 @@ def wait_until(predicate, timeout: float = 60, message: str = "condition"):
             return
         time.sleep(0.3)
     pytest.fail(f"Timed out after {timeout} s waiting for {message}.")
-
 
 
 def upload_version(entry, artifact: Path, framework: str, contract: dict, semver="1.0.0", **extra):

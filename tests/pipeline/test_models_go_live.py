@@ -29,7 +29,11 @@ DIABETES_OUTPUT = {
 def test_it_builds_serves_and_publishes_a_skops_model(pipeline, tmp_path):
     entry = make_entry(slug="iris", name="Iris")
     artifact = train_iris_skops(tmp_path / "iris.skops")
-    contract = {"input_schema": IRIS_INPUT, "output_schema": IRIS_OUTPUT, "examples": [IRIS_EXAMPLE]}
+    contract = {
+        "input_schema": IRIS_INPUT,
+        "output_schema": IRIS_OUTPUT,
+        "examples": [IRIS_EXAMPLE],
+    }
     version = wait_for_state(upload_version(entry, artifact, "sklearn", contract), worker=pipeline)
 
     assert version.state == "published", version.failure_reason
