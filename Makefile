@@ -20,11 +20,17 @@ install: $(VENV)/.installed
 migrate: install
 	DEBUG=1 $(PY) manage.py migrate --no-input
 
-# Runs the portal on the embedded defaults (SQLite, no other service) with the demo catalog.
+# Runs the portal on the embedded defaults (SQLite, no other service) with the demo catalog,
+# and one Celery worker (with beat) that is also the local CPU serving host. On exit the
+# model services it started are stopped too.
+demo: export DEBUG = 1
 demo: install
-	DEBUG=1 $(PY) manage.py migrate --no-input
-	DEBUG=1 $(PY) manage.py seed_demo
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo
+	@trap 'trap - EXIT INT TERM; $(PY) manage.py stop_services; kill 0' EXIT INT TERM; \
+	$(VENV)/bin/celery -A portal worker -B -Q default,build,gates,host.local -c 2 -l WARNING \
+	  --schedule var/celerybeat-schedule & \
+	$(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
 
 # The whole suite. DATABASE_URL / REDIS_URL select real services; unset, embedded defaults.
 test: install browser

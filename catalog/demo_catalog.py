@@ -58,6 +58,7 @@ def classification_output(labels: list[str]) -> dict:
 class DemoVersion:
     semver: str
     changelog: str
+    # "published"/"deprecated"/"draft" for listings; "live" goes through the pipeline.
     state: str = "published"
     # Input fields this older version did not have yet (to show a real breaking change).
     without_inputs: tuple[str, ...] = ()
@@ -86,6 +87,9 @@ class DemoModel:
     max_payload_bytes: int = 16_384
     mode: str = "sync"
     error_codes: list[dict] = field(default_factory=list)
+    # A model the demo trains and publishes through the real pipeline (catalog.demo_models);
+    # the others are catalog listings with contracts but no running service.
+    trained_by: str = ""
 
 
 IRIS_LABELS = ["setosa", "versicolor", "virginica"]
@@ -147,18 +151,15 @@ MODELS: list[DemoModel] = [
             },
         ],
         versions=[
-            DemoVersion(
-                "1.0.0", "First release: logistic regression, accuracy 0.95.", "deprecated"
-            ),
-            DemoVersion(
-                "1.1.0",
-                "Retrained with standardised features; accuracy 0.97. Adds nothing breaking.",
-            ),
+            DemoVersion("1.0.0", "First release: logistic regression, accuracy 0.97.", "live"),
         ],
+        trained_by="iris_skops",
         latency_slo_p95_ms=30,
     ),
     DemoModel(
         slug="diabetes-progression",
+        trained_by="diabetes_onnx",
+        versions=[DemoVersion("1.0.0", "First release: ridge regression, RMSE 53.8.", "live")],
         publisher="northwind",
         name="Diabetes Progression Regressor",
         summary="Estimates one-year disease progression from ten baseline measurements of a diabetes patient.",
@@ -680,6 +681,57 @@ MODELS: list[DemoModel] = [
         ],
         hardware="gpu",
         latency_slo_p95_ms=15,
+    ),
+    DemoModel(
+        slug="tumour-malignancy-classifier",
+        publisher="pixelworks",
+        name="Tumour Malignancy Classifier",
+        summary="Classifies a breast mass as benign or malignant from ten nuclear measurements of a biopsy image.",
+        description=(
+            "A gradient-boosted classifier over the mean nuclear features of the Wisconsin diagnostic "
+            "breast cancer dataset (569 biopsies). ROC AUC 0.99 on a held-out 25 %.\n\n"
+            "Decision support only: every prediction must be reviewed by a pathologist."
+        ),
+        task="tabular-classification",
+        framework="sklearn",
+        license="cc-by-4.0",
+        tags=["health", "oncology", "gradient-boosting"],
+        input_schema=obj(
+            {
+                "radius": number("Mean distance from centre to perimeter, µm", 5, 30),
+                "texture": number("Standard deviation of grey-scale values", 9, 40),
+                "perimeter": number("Mean perimeter, µm", 40, 190),
+                "area": number("Mean area, µm²", 140, 2510),
+                "smoothness": number("Local variation in radius lengths", 0.05, 0.17),
+                "compactness": number("perimeter² / area − 1", 0.01, 0.35),
+                "concavity": number("Severity of concave portions of the contour", 0, 0.43),
+                "concave_points": number("Number of concave portions of the contour", 0, 0.21),
+                "symmetry": number("Symmetry", 0.1, 0.31),
+                "fractal_dimension": number("Coastline approximation − 1", 0.04, 0.1),
+            }
+        ),
+        output_schema=classification_output(["benign", "malignant"]),
+        examples=[
+            {
+                "name": "a malignant mass",
+                "input": {
+                    "radius": 17.99,
+                    "texture": 10.38,
+                    "perimeter": 122.8,
+                    "area": 1001.0,
+                    "smoothness": 0.1184,
+                    "compactness": 0.2776,
+                    "concavity": 0.3001,
+                    "concave_points": 0.1471,
+                    "symmetry": 0.2419,
+                    "fractal_dimension": 0.07871,
+                },
+                "output": {
+                    "label": "malignant",
+                    "probabilities": {"benign": 0.01, "malignant": 0.99},
+                },
+            }
+        ],
     ),
     DemoModel(
         slug="sensor-anomaly-detector",

@@ -134,7 +134,22 @@ def check_host(host_name: str) -> list[int]:
                 )
             append_log(deployment.version, f"The service on {host_name} was down; restarting it.")
             to_start.append(deployment.pk)
-    return to_start
+    return to_start + _redeploy_live_versions(host_name)
+
+
+def _redeploy_live_versions(host_name: str) -> list[int]:
+    """Live versions whose last service ran here and was stopped (a host restart, or
+    `manage.py stop_services`): they should be serving, so start them again."""
+    new = []
+    live = ModelVersion.objects.filter(state__in=ModelVersion.LIVE_STATES).exclude(
+        deployments__status__in=Deployment.ACTIVE
+    )
+    for version in live.filter(deployments__host__name=host_name).distinct():
+        last = version.deployments.order_by("-created_at").first()
+        if last.host.name == host_name:
+            new.append(Deployment.objects.create(version=version, host=last.host).pk)
+            append_log(version, f"Host {host_name} restarted; starting the service again.")
+    return new
 
 
 def _stop_process(pgid: int) -> None:

@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.catalog, pytest.mark.django_db]
 
 
 def test_it_builds_a_realistic_catalog_with_valid_contracts():
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--no-live", stdout=StringIO())
     entries = ModelEntry.objects.visible_to(None)
     assert entries.count() >= 12
     assert len(set(entries.values_list("task", flat=True))) >= 5
@@ -23,7 +23,7 @@ def test_it_builds_a_realistic_catalog_with_valid_contracts():
 
 
 def test_it_records_how_each_demo_version_reached_its_state():
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--no-live", stdout=StringIO())
     for version in ModelVersion.objects.filter(state__in=ModelVersion.LIVE_STATES):
         states = list(version.transitions.values_list("to_state", flat=True))
         assert states[:4] == ["queued", "building", "testing", "published"]
@@ -32,9 +32,19 @@ def test_it_records_how_each_demo_version_reached_its_state():
 
 
 def test_running_it_twice_changes_nothing():
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--no-live", stdout=StringIO())
     counts = (ModelEntry.objects.count(), ModelVersion.objects.count())
     trail = ModelVersion.objects.first().transitions.count()
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--no-live", stdout=StringIO())
     assert (ModelEntry.objects.count(), ModelVersion.objects.count()) == counts
     assert ModelVersion.objects.first().transitions.count() == trail
+
+
+def test_it_trains_the_live_models_and_submits_them_to_the_pipeline():
+    call_command("seed_demo", stdout=StringIO())
+    live = ModelVersion.objects.filter(entry__slug__in=["iris-classifier", "diabetes-progression"])
+    assert sorted(v.state for v in live) == ["queued", "queued"]
+    for version in live:
+        assert version.artifact and len(version.artifact_sha256) == 64
+        assert version.stage == "validate"
+        version.artifact.delete(save=False)

@@ -1,18 +1,27 @@
 """Fill the catalog with the demo publishers, models, versions and contracts.
 
 Idempotent: entries and contracts are updated in place; existing versions keep their state.
+Models marked `trained_by` are trained here from scikit-learn's bundled datasets and
+submitted to the real pipeline; a worker (`make demo` runs one) builds, serves and
+publishes them.
 """
 
 import copy
+import hashlib
+import tempfile
+from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.core.files import File
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from catalog import demo_models
 from catalog.demo_catalog import DEMO_PASSWORD, MODELS, PUBLISHERS, DemoModel, DemoVersion
 from catalog.lifecycle import transition
 from catalog.models import Contract, Membership, ModelEntry, ModelVersion, Publisher
+from serving.pipeline import submit_version
 
 # The path a version walks to reach each demo state, recorded in its audit trail.
 PATHS = {
@@ -25,14 +34,27 @@ PATHS = {
 class Command(BaseCommand):
     help = "Create or refresh the demo catalog (publishers, models, versions, contracts)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-live",
+            action="store_true",
+            help="Do not train or submit the live models (catalog listings only).",
+        )
+
     @transaction.atomic
     def handle(self, *args, **options):
+        self.live = not options["no_live"]
         owners = {slug: self._owner(slug) for slug in PUBLISHERS}
         publishers = {slug: self._publisher(slug, owners[slug]) for slug in PUBLISHERS}
         for model in MODELS:
             entry = self._entry(model, publishers[model.publisher])
             for demo_version in model.versions:
                 self._version(entry, model, demo_version)
+        if self.live:
+            self.stdout.write(
+                "Live models were submitted to the pipeline; a worker builds and publishes them "
+                "(watch them at /publish/)."
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo catalog ready: {len(MODELS)} models from {len(PUBLISHERS)} publishers. "
@@ -83,6 +105,8 @@ class Command(BaseCommand):
         return entry
 
     def _version(self, entry: ModelEntry, model: DemoModel, demo: DemoVersion) -> None:
+        if demo.state == "live" and not self.live:
+            return
         version, created = ModelVersion.objects.get_or_create(
             entry=entry,
             semver=demo.semver,
@@ -104,9 +128,32 @@ class Command(BaseCommand):
         contract.error_codes = model.error_codes
         contract.full_clean(validate_unique=False)
         contract.save()
-        if created:
-            for state in PATHS[demo.state]:
-                transition(version, state, label="seed_demo")
+        if not created:
+            return
+        if demo.state == "live":
+            _attach_trained_artifact(version, model.trained_by)
+            submit_version(version)
+            return
+        for state in PATHS[demo.state]:
+            transition(version, state, label="seed_demo")
+
+
+TRAINERS = {
+    "iris_skops": (demo_models.train_iris_skops, "iris.skops"),
+    "diabetes_onnx": (demo_models.train_diabetes_onnx, "diabetes.onnx"),
+}
+
+
+def _attach_trained_artifact(version: ModelVersion, trained_by: str) -> None:
+    train, filename = TRAINERS[trained_by]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = train(Path(tmp) / filename)
+        data = path.read_bytes()
+        with path.open("rb") as handle:
+            version.artifact.save(filename, File(handle), save=False)
+    version.artifact_sha256 = hashlib.sha256(data).hexdigest()
+    version.artifact_size = len(data)
+    version.save()
 
 
 def _inputs_for(model: DemoModel, demo: DemoVersion) -> tuple[dict, list[dict]]:
