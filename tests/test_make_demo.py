@@ -66,18 +66,25 @@ def test_a_fresh_clone_serves_the_demo_catalog_with_make_demo(tmp_path):
     assert _processes_using(clone) == []
 
 
-def _processes_using(clone: Path) -> list[int]:
-    """Processes whose environment points into the clone (the services' BENTOML_HOME)."""
-    found = []
-    for proc in Path("/proc").glob("[0-9]*"):
-        try:
-            if str(clone).encode() in (proc / "environ").read_bytes():
-                found.append(int(proc.name))
-        except OSError:
-            continue
+def _processes_using(clone: Path) -> list[str]:
+    """Processes still running from the clone (services carry its BENTOML_HOME), given a
+    few seconds to finish shutting down."""
+    marker = f"BENTOML_HOME={clone}".encode()
+    deadline = time.monotonic() + 15
+    while True:
+        found = {}
+        for proc in Path("/proc").glob("[0-9]*"):
+            try:
+                if marker in (proc / "environ").read_bytes():
+                    found[int(proc.name)] = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:
+                continue
+        if not found or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     for pid in found:  # never leave them behind, even when the assertion fails
         os.kill(pid, signal.SIGKILL)
-    return found
+    return [cmd.decode(errors="replace") for cmd in found.values()]
 
 
 def _wait_for(url: str, process: subprocess.Popen, timeout: float) -> str:
