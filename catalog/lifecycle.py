@@ -56,3 +56,33 @@ def transition(
     for name, value in changes.items():
         setattr(version, name, value)
     return version
+
+
+def deprecate(version: ModelVersion, *, sunset_at, actor=None, note: str = "") -> ModelVersion:
+    """Mark a published version deprecated with the date its endpoint will stop."""
+    if sunset_at is None or sunset_at <= timezone.now():
+        raise TransitionError("The sunset date must be in the future.")
+    with transaction.atomic():
+        transition(
+            version,
+            S.DEPRECATED,
+            actor=actor,
+            reason=f"Sunset on {sunset_at:%Y-%m-%d}. {note}".strip(),
+        )
+        ModelVersion.objects.filter(pk=version.pk).update(
+            sunset_at=sunset_at, deprecation_note=note
+        )
+    version.sunset_at, version.deprecation_note = sunset_at, note
+    return version
+
+
+def retire(version: ModelVersion, *, actor=None, label: str = "") -> ModelVersion:
+    """Stop serving a live version; calls to it get 410 naming its successor."""
+    from serving.pipeline import stop_deployments
+
+    with transaction.atomic():
+        transition(
+            version, S.RETIRED, actor=actor, label=label, reason="Retired: its endpoint stops."
+        )
+        stop_deployments(version)
+    return version

@@ -155,7 +155,7 @@ class ModelVersion(models.Model):
         BUILD = "build", "Building the BentoML service"
         DEPLOY = "deploy", "Starting the service"
         WAITING_FOR_HOST = "waiting_for_host", "Waiting for a serving host"
-        SMOKE_TEST = "smoke_test", "Checking the contract's examples"
+        GATES = "gates", "Running the compliance gates"
         DONE = "done", "Done"
 
     class Metric(models.TextChoices):
@@ -204,6 +204,10 @@ class ModelVersion(models.Model):
     bento_archive = models.FileField(upload_to="bentos/", blank=True)
     build_log = models.TextField(blank=True)
     sunset_at = models.DateTimeField(null=True, blank=True)
+    deprecation_note = models.TextField(blank=True)
+    # Set when a re-run of the gates fails on a live version; cleared when they pass again.
+    flagged_at = models.DateTimeField(null=True, blank=True)
+    flag_reason = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -128,7 +128,7 @@ CELERY_TASK_ROUTES = {
     "serving.tasks.validate_artifact": {"queue": "build"},
     "serving.tasks.build": {"queue": "build"},
     "serving.tasks.deploy": {"queue": "build"},
-    "serving.tasks.smoke_test": {"queue": "gates"},
+    "serving.tasks.run_gates": {"queue": "gates"},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -66,3 +66,43 @@ class Deployment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} on {self.host} ({self.status})"
+
+
+class GateRun(models.Model):
+    """One run of every compliance gate against a version's running service."""
+
+    class Trigger(models.TextChoices):
+        PIPELINE = "pipeline", "Publishing pipeline"
+        MANUAL = "manual", "Re-run by the publisher"
+        DAILY = "daily", "Daily re-check"
+
+    version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="gate_runs")
+    trigger = models.CharField(max_length=10, choices=Trigger.choices)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    passed = models.BooleanField(null=True, help_text="Empty while running.")
+    seconds = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Gates of {self.version} ({self.trigger}, {self.started_at:%Y-%m-%d %H:%M})"
+
+
+class GateResult(models.Model):
+    """One gate's verdict with the figures it measured."""
+
+    run = models.ForeignKey(GateRun, on_delete=models.CASCADE, related_name="results")
+    name = models.CharField(max_length=30)
+    passed = models.BooleanField()
+    figures = models.JSONField(default=dict)
+    message = models.TextField()
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["run", "name"], name="one_result_per_gate")]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {'pass' if self.passed else 'fail'}"

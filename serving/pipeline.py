@@ -276,13 +276,13 @@ def choose_host(kind: str) -> ServingHost | None:
     return best
 
 
-def smoke_stage(version_id: int, worker: str) -> bool:
+def gates_stage(version_id: int, worker: str) -> bool:
     """Call the running service with every contract example; outputs must satisfy the schema."""
     import httpx
 
     version = claim(
         version_id,
-        Stage.SMOKE_TEST,
+        Stage.GATES,
         states=(S.BUILDING, S.TESTING),
         after=(Stage.DEPLOY,),
         worker=worker,

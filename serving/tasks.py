@@ -1,6 +1,6 @@
 """Celery tasks: thin wrappers that take ids and call `serving.pipeline` / `serving.hosts`.
 
-Queues: `build` (validate, build), `gates` (smoke test), `default` (sweeps), and one per
+Queues: `build` (validate, build), `gates` (compliance gates), `default` (sweeps), and one per
 serving host (`host.<name>`: start, check, stop services). Every task is idempotent, so
 redelivery after a crash (acks_late) or a recovery re-enqueue is harmless.
 """
@@ -62,16 +62,16 @@ def deploy(self, version_id: int) -> None:
 
 @shared_task(bind=True, **RETRY)
 def start_deployment(self, deployment_id: int) -> None:
-    """Runs on the host's queue. After a pipeline deploy, hands over to the smoke test."""
+    """Runs on the host's queue. After a pipeline deploy, hands over to the gates."""
     if hosts.start_deployment(deployment_id):
         version = Deployment.objects.get(pk=deployment_id).version
         if version.state in ModelVersion.PIPELINE_STATES and version.stage == Stage.DEPLOY:
-            smoke_test.delay(version.pk)
+            run_gates.delay(version.pk)
 
 
 @shared_task(bind=True, base=PipelineTask, **RETRY)
-def smoke_test(self, version_id: int) -> None:
-    pipeline.smoke_stage(version_id, self.request.hostname or "worker")
+def run_gates(self, version_id: int) -> None:
+    pipeline.gates_stage(version_id, self.request.hostname or "worker")
 
 
 @shared_task
@@ -117,7 +117,7 @@ STAGE_TASKS = {
     Stage.VALIDATE: validate_artifact,
     Stage.BUILD: build,
     Stage.DEPLOY: deploy,
-    Stage.SMOKE_TEST: smoke_test,
+    Stage.GATES: run_gates,
 }
 
 

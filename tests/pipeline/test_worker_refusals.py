@@ -45,7 +45,7 @@ def test_an_onnx_model_whose_inputs_disagree_with_the_contract_fails_validation(
     assert "expects 10 input features but the contract declares 4" in version.failure_reason
 
 
-def test_a_contract_the_real_output_breaks_fails_the_smoke_test_and_stops_the_service(
+def test_a_contract_the_real_output_breaks_fails_the_gates_and_stops_the_service(
     pipeline, tmp_path
 ):
     strict = dict(IRIS_OUTPUT, properties=dict(IRIS_OUTPUT["properties"]))
@@ -59,7 +59,7 @@ def test_a_contract_the_real_output_breaks_fails_the_smoke_test_and_stops_the_se
 
     version = wait_for_state(upload_version(make_entry(), artifact, "sklearn", contract))
     assert version.state == "failed"
-    assert version.failed_stage == "smoke_test"
+    assert version.failed_stage == "gates"
     assert "does not satisfy the output schema" in version.failure_reason
     assert "probabilities/setosa" in version.failure_reason
     assert version.transitions.last().to_state == "failed"
