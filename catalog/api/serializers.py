@@ -177,13 +177,18 @@ class VersionStatusSerializer(VersionSerializer):
         )
 
 
+@extend_schema_field({"type": "string", "format": "binary"})
+class UploadField(serializers.FileField):
+    """A file part of a multipart request (documented as binary, not as a URL)."""
+
+
 class VersionUploadSerializer(serializers.Serializer):
     """The multipart body that uploads a version. Shapes are checked here; the rules (the
     artifact's format, the contract, the evaluation set) in `catalog.uploads`, as for the form."""
 
     semver = serializers.CharField(max_length=32, help_text="MAJOR.MINOR.PATCH, new for the model.")
     framework = serializers.ChoiceField(choices=Framework.choices)
-    artifact = serializers.FileField(
+    artifact = UploadField(
         help_text="sklearn: a .skops file (skops.io.dump). onnx: a .onnx file. Pickle and joblib "
         "files are refused."
     )
@@ -195,7 +200,7 @@ class VersionUploadSerializer(serializers.Serializer):
     )
     hardware = serializers.ChoiceField(choices=Hardware.choices, default=Hardware.CPU)
     gpu_memory_gb = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    eval_set = serializers.FileField(
+    eval_set = UploadField(
         required=False,
         help_text="Evaluation set: a CSV whose columns are the input fields and the target column.",
     )

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.urls import reverse
 
 from catalog import entries, uploads
@@ -105,8 +106,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         user = self._user(options["user"])
         spec = self._spec(Path(options["path"]), options)
-        entry = self._entry(user, spec["entry"], options)
-        with contextlib.ExitStack() as files:
+        # One transaction: a refused version leaves no new, empty model behind either.
+        with transaction.atomic(), contextlib.ExitStack() as files:
+            entry, created = self._entry(user, spec["entry"])
             artifact = files.enter_context(_open(spec["artifact"]))
             eval_set = files.enter_context(_open(spec["eval_set"])) if spec["eval_set"] else None
             try:
@@ -120,6 +122,8 @@ class Command(BaseCommand):
                 )
             except uploads.UploadError as exc:
                 raise CommandError(_describe(exc)) from None
+        if created:
+            self.stdout.write(f"Created the model {entry.slug} under {entry.publisher.name}.")
         progress_url = settings.SITE_URL + reverse(
             "publish:version", args=[entry.slug, version.semver]
         )
@@ -221,14 +225,14 @@ class Command(BaseCommand):
             "eval_set": eval_set,
         }
 
-    def _entry(self, user, fields: dict, options: dict) -> ModelEntry:
+    def _entry(self, user, fields: dict) -> tuple[ModelEntry, bool]:
         """The model to publish into; created first when it does not exist yet."""
         slug = fields.get("slug")
         if not slug:
             raise CommandError("No model: set entry.slug in publish.json or give --model.")
         entry = ModelEntry.objects.select_related("publisher").filter(slug=slug).first()
         if entry is not None:
-            return entry
+            return entry, False
         missing = [k for k in ("name", "summary", "task", "license") if not fields.get(k)]
         if missing:
             raise CommandError(
@@ -241,8 +245,7 @@ class Command(BaseCommand):
             entry = entries.create_entry(user, **fields)
         except entries.EntryError as exc:
             raise CommandError(f"{exc.field or 'entry'}: {exc.message}") from None
-        self.stdout.write(f"Created the model {entry.slug} under {entry.publisher.name}.")
-        return entry
+        return entry, True
 
     def _publisher(self, user, slug: str | None) -> Publisher:
         theirs = entries.publishers_of(user)
