@@ -54,6 +54,8 @@ UNIT_METRICS = (Metric.ACCURACY, Metric.F1, Metric.ROC_AUC)
 # The web process reads this much of an evaluation set: the header and the first rows.
 EVAL_SCAN_BYTES = 1024 * 1024
 EVAL_SCAN_ROWS = 1000
+SEMVER_MAX = ModelVersion._meta.get_field("semver").max_length
+SEMVER_PART_MAX = 2**31 - 1
 CONTRACT_FIELDS = (
     "input_schema",
     "output_schema",
@@ -128,9 +130,16 @@ def check_size(upload: File, field: str) -> None:
 
 
 def check_semver(entry: ModelEntry, semver: str) -> None:
-    if not re.match(SEMVER_RE, semver or ""):
+    if not re.fullmatch(SEMVER_RE, semver or ""):
         raise UploadError(
             f"“{semver}” is not a version number: use MAJOR.MINOR.PATCH, e.g. 1.2.0.", "semver"
+        )
+    # The parts are stored as integers, the whole in a short column.
+    if len(semver) > SEMVER_MAX or any(int(part) > SEMVER_PART_MAX for part in semver.split(".")):
+        raise UploadError(
+            f"{semver} is too large: each part is at most {SEMVER_PART_MAX}, the whole at most "
+            f"{SEMVER_MAX} characters.",
+            "semver",
         )
     if entry.versions.filter(semver=semver).exists():
         raise UploadError(_semver_taken(entry, semver), "semver")

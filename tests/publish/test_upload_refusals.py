@@ -86,6 +86,11 @@ CASES = {
         error_field="semver",
         message="“1.0” is not a version number: use MAJOR.MINOR.PATCH, e.g. 1.2.0.",
     ),
+    "semver too large": Case(
+        version={"semver": "1.0.99999999999"},
+        error_field="semver",
+        message="1.0.99999999999 is too large: each part is at most 2147483647",
+    ),
     "invalid JSON Schema": Case(
         contract={"input_schema": {"type": "object", "properties": {"a": {"type": "flarp"}}}},
         error_field="input_schema",
