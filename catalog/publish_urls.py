@@ -2,11 +2,23 @@
 
 from django.urls import path
 
-from catalog.views import publishers
+# Imported for its side effect: it registers the <semver:...> path converter.
+import catalog.urls  # noqa: F401
+from catalog.views import publishers, publishing
 
 app_name = "publish"
 
+version = "models/<slug:slug>/versions/<semver:semver>/"
+
 urlpatterns = [
+    path("models/", publishing.your_models, name="models"),
+    path("models/new/", publishing.entry_new, name="entry_new"),
+    path("models/<slug:slug>/", publishing.entry_manage, name="entry"),
+    path("models/<slug:slug>/versions/new/", publishing.version_new, name="version_new"),
+    path(version, publishing.version_progress, name="version"),
+    path(version + "retry/", publishing.version_retry, name="version_retry"),
+    path(version + "delete/", publishing.version_delete, name="version_delete"),
+    path("schema-proposal/", publishing.schema_proposal, name="schema_proposal"),
     path("publishers/new/", publishers.publisher_new, name="publisher_new"),
     path("publishers/<slug:slug>/members/", publishers.members, name="members"),
     path(

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from catalog.views import browse, contracts
+from catalog.views import browse, contracts, downloads
 
 
 class SemverConverter:
@@ -28,4 +28,5 @@ urlpatterns = [
     path(version + "openapi.json", contracts.openapi_json, name="openapi_json"),
     path(version + "openapi.yaml", contracts.openapi_yaml, name="openapi_yaml"),
     path(version + "docs/", contracts.api_docs, name="api_docs"),
+    path(version + "bento/", downloads.bento_download, name="bento_download"),
 ]

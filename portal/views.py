@@ -5,6 +5,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from catalog.entries import entries_of_member
 from catalog.models import ModelEntry
 from catalog.publishers import pending_invitations_for
 
@@ -24,6 +25,7 @@ def dashboard(request):
     context = {
         "memberships": memberships,
         "invitations": pending_invitations_for(request.user),
+        "entries": entries_of_member(request.user),
     }
     return render(request, "portal/dashboard.html", context)
 

@@ -1,5 +1,7 @@
 """How the platform API reads and writes publishers, model entries, versions and contracts."""
 
+import json
+
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -7,7 +9,8 @@ from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
 from catalog.contracts import ContractError, check_contract, check_error_codes, check_schema
-from catalog.models import Contract, ModelEntry, ModelVersion, Publisher
+from catalog.models import Contract, Framework, Hardware, ModelEntry, ModelVersion, Publisher
+from catalog.uploads import CONTRACT_FIELDS, UploadError
 from catalog.visibility import is_member, visible_versions
 
 MAX_TAGS = 20
@@ -124,15 +127,148 @@ class VersionSerializer(VersionSummarySerializer):
             "hardware",
             "gpu_memory_gb",
             "changelog",
-            "artifact_sha256",
-            "failed_stage",
-            "failure_reason",
             "created_at",
             "published_at",
             "sunset_at",
             "url",
             "contract",
         ]
+
+
+class VersionStatusSerializer(VersionSerializer):
+    """A version as its publisher's members see it: where the pipeline is, and why it failed."""
+
+    stage_label = serializers.CharField(read_only=True, help_text="The stage, in words.")
+    status_url = serializers.SerializerMethodField(
+        help_text="Poll this (GET) until state is published or failed."
+    )
+    progress_url = serializers.SerializerMethodField(
+        help_text="The version's live progress page in the portal."
+    )
+
+    class Meta(VersionSerializer.Meta):
+        fields = VersionSerializer.Meta.fields + [
+            "stage",
+            "stage_label",
+            "stage_started_at",
+            "pipeline_started_at",
+            "failed_stage",
+            "failure_reason",
+            "build_log",
+            "artifact_format",
+            "artifact_sha256",
+            "artifact_size",
+            "eval_target_column",
+            "eval_metric",
+            "eval_threshold",
+            "bento_tag",
+            "status_url",
+            "progress_url",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_status_url(self, version: ModelVersion) -> str:
+        return self.get_url(version)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_progress_url(self, version: ModelVersion) -> str:
+        return _absolute(
+            self.context.get("request"), "publish:version", version.entry.slug, version.semver
+        )
+
+
+@extend_schema_field({"type": "string", "format": "binary"})
+class UploadField(serializers.FileField):
+    """A file part of a multipart request (documented as binary, not as a URL)."""
+
+
+class VersionUploadSerializer(serializers.Serializer):
+    """The multipart body that uploads a version. Shapes are checked here; the rules (the
+    artifact's format, the contract, the evaluation set) in `catalog.uploads`, as for the form."""
+
+    semver = serializers.CharField(max_length=32, help_text="MAJOR.MINOR.PATCH, new for the model.")
+    framework = serializers.ChoiceField(choices=Framework.choices)
+    artifact = UploadField(
+        help_text="sklearn: a .skops file (skops.io.dump). onnx: a .onnx file. Pickle and joblib "
+        "files are refused."
+    )
+    contract = serializers.CharField(
+        help_text="The contract as a JSON object in a string: input_schema, output_schema and "
+        "examples (required), and optionally mode, timeout_ms, latency_slo_p95_ms, "
+        "max_payload_bytes, error_codes and fallback_policy; the same fields as "
+        "GET .../contract/ returns."
+    )
+    hardware = serializers.ChoiceField(choices=Hardware.choices, default=Hardware.CPU)
+    gpu_memory_gb = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    eval_set = UploadField(
+        required=False,
+        help_text="Evaluation set: a CSV whose columns are the input fields and the target column.",
+    )
+    eval_target_column = serializers.CharField(required=False, allow_blank=True, default="")
+    eval_metric = serializers.ChoiceField(
+        choices=ModelVersion.Metric.choices, required=False, allow_blank=True, default=""
+    )
+    eval_threshold = serializers.FloatField(required=False, allow_null=True, default=None)
+    changelog = serializers.CharField(required=False, allow_blank=True, default="")
+
+    REQUIRED_CONTRACT_FIELDS = ("input_schema", "output_schema", "examples")
+    INTEGER_CONTRACT_FIELDS = ("timeout_ms", "latency_slo_p95_ms", "max_payload_bytes")
+
+    def validate_contract(self, text: str) -> dict:
+        try:
+            contract = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise serializers.ValidationError(
+                f"The contract is not valid JSON: {exc.msg} (line {exc.lineno}, column "
+                f"{exc.colno})."
+            ) from None
+        if not isinstance(contract, dict):
+            raise serializers.ValidationError(
+                "The contract must be a JSON object with input_schema, output_schema and examples."
+            )
+        unknown = sorted(set(contract) - set(CONTRACT_FIELDS))
+        if unknown:
+            raise serializers.ValidationError(
+                f"The contract has no field {', '.join(unknown)}; it takes "
+                f"{', '.join(CONTRACT_FIELDS)}."
+            )
+        missing = [name for name in self.REQUIRED_CONTRACT_FIELDS if name not in contract]
+        if missing:
+            raise serializers.ValidationError(f"The contract needs {', '.join(missing)}.")
+        for name in self.INTEGER_CONTRACT_FIELDS:
+            value = contract.get(name)
+            if name in contract and (isinstance(value, bool) or not isinstance(value, int)):
+                raise serializers.ValidationError(f"The contract's {name} must be an integer.")
+        return contract
+
+    def service_arguments(self) -> dict:
+        """Keyword arguments of `catalog.uploads.create_version`."""
+        data = dict(self.validated_data)
+        data.update(data.pop("contract"))
+        data.setdefault("eval_set", None)
+        data.setdefault("gpu_memory_gb", None)
+        return data
+
+
+def upload_errors(error: UploadError) -> dict:
+    """A service refusal as an API error body: contract fields nest under "contract"."""
+    body: dict = {}
+    for field, messages in error.errors.items():
+        if field in CONTRACT_FIELDS:
+            body.setdefault("contract", {})[field] = messages
+        else:
+            body[field or "non_field_errors"] = messages
+    return body
+
+
+class SchemaProposalSerializer(serializers.Serializer):
+    example = serializers.JSONField(help_text="An example request (or output) object.")
+
+
+class SchemaProposalResultSerializer(serializers.Serializer):
+    schema = serializers.JSONField(
+        help_text="A JSON Schema (2020-12): every key of the example required, no others allowed."
+    )
 
 
 class ModelEntrySerializer(serializers.ModelSerializer):

@@ -22,6 +22,12 @@ urlpatterns = [
         name="version-detail",
     ),
     path(
+        "models/<str:slug>/versions/<str:semver>/retry/",
+        views.VersionRetryView.as_view(),
+        name="version-retry",
+    ),
+    path("schema-proposals/", views.SchemaProposalView.as_view(), name="schema-proposals"),
+    path(
         "models/<str:slug>/versions/<str:semver>/contract/",
         views.ContractView.as_view(),
         name="contract",

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from catalog.contracts import describe_fields, error_codes_for
+from catalog.local_runs import local_run_for
 from catalog.models import ModelVersion
 from catalog.openapi import build_openapi, predict_path, to_yaml
 from catalog.snippets import snippets_for
@@ -69,6 +70,7 @@ def _contract_page(request, version: ModelVersion):
         "error_codes": error_codes_for(contract),
         "snippets": snippets_for(version),
         "gateway_url": settings.GATEWAY_URL + predict_path(version),
+        "local_run": local_run_for(version, request.user),
     }
     return render(request, "catalog/version.html", context)
 
