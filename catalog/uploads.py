@@ -273,6 +273,13 @@ def check_metric(
             raise UploadError("A threshold needs a metric: choose one.", "eval_metric")
         if has_eval_set:
             raise UploadError("Choose the metric the evaluation set is scored with.", "eval_metric")
+        if METRICS_BY_TASK.get(task):
+            # The accuracy gate must prove something before the version can go live.
+            raise UploadError(
+                "Declare how the accuracy gate scores this model: an evaluation set (CSV with a "
+                f"target column), a metric ({_or_list(METRICS_BY_TASK[task])}) and a threshold.",
+                "eval_metric",
+            )
         return
     if metric not in Metric.values:
         raise UploadError(

@@ -103,6 +103,22 @@ def contract(**overrides) -> dict:
     return body
 
 
+IRIS_CSV = (
+    "sepal_length,sepal_width,petal_length,petal_width,species\n"
+    "5.1,3.5,1.4,0.2,setosa\n"
+    "7.0,3.2,4.7,1.4,versicolor\n"
+    "6.3,3.3,6.0,2.5,virginica\n"
+)
+
+
+def iris_eval_set() -> SimpleUploadedFile:
+    """A valid evaluation set for the iris contract (the accuracy gate needs one)."""
+    return SimpleUploadedFile("eval.csv", IRIS_CSV.encode(), content_type="text/csv")
+
+
+EVAL_FIELDS = {"eval_target_column": "species", "eval_metric": "accuracy", "eval_threshold": "0.9"}
+
+
 def form_body(artifact: SimpleUploadedFile, eval_set=None, **overrides) -> dict:
     """The new-version form's POST body: JSON fields as the textareas send them."""
     fields = {
@@ -114,9 +130,7 @@ def form_body(artifact: SimpleUploadedFile, eval_set=None, **overrides) -> dict:
         "fallback_policy": "none",
         "error_codes": "[]",
         "changelog": "First release.",
-        "eval_target_column": "",
-        "eval_metric": "",
-        "eval_threshold": "",
+        **EVAL_FIELDS,
     }
     contract_fields = contract()
     for name in ("input_schema", "output_schema", "examples"):
@@ -125,8 +139,7 @@ def form_body(artifact: SimpleUploadedFile, eval_set=None, **overrides) -> dict:
     fields["latency_slo_p95_ms"] = str(contract_fields["latency_slo_p95_ms"])
     fields.update({k: v if isinstance(v, str) else json.dumps(v) for k, v in overrides.items()})
     fields["artifact"] = artifact
-    if eval_set is not None:
-        fields["eval_set"] = eval_set
+    fields["eval_set"] = eval_set if eval_set is not None else iris_eval_set()
     return fields
 
 
@@ -138,10 +151,10 @@ def api_body(artifact: SimpleUploadedFile, eval_set=None, contract_overrides=Non
         "changelog": "First release.",
         "contract": json.dumps(contract(**(contract_overrides or {}))),
         "artifact": artifact,
+        "eval_set": eval_set if eval_set is not None else iris_eval_set(),
+        **EVAL_FIELDS,
     }
     body.update(fields)
-    if eval_set is not None:
-        body["eval_set"] = eval_set
     return body
 
 

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from catalog.models import ModelEntry
 from tests.factories import make_publisher
-from tests.publish.conftest import EVAL_CSV, contract, stored_files
+from tests.publish.conftest import EVAL_CSV, IRIS_CSV, contract, stored_files
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.django_db]
 
@@ -80,6 +80,8 @@ def test_a_single_file_goes_into_an_existing_model(tmp_path, onnx_bytes, alice, 
     artifact.write_bytes(onnx_bytes)
     contract_file = tmp_path / "contract.json"
     contract_file.write_text(json.dumps(contract()))
+    eval_file = tmp_path / "eval.csv"
+    eval_file.write_text(IRIS_CSV)
 
     output = _publish(
         artifact,
@@ -91,6 +93,14 @@ def test_a_single_file_goes_into_an_existing_model(tmp_path, onnx_bytes, alice, 
         "0.3.0",
         "--contract",
         contract_file,
+        "--eval-set",
+        eval_file,
+        "--target",
+        "species",
+        "--metric",
+        "accuracy",
+        "--threshold",
+        "0.9",
     )
 
     version = iris.versions.get()

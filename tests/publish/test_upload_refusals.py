@@ -132,7 +132,7 @@ CASES = {
     ),
     "metric without a threshold": Case(
         eval_csv=EVAL_CSV,
-        version={"eval_target_column": "species", "eval_metric": "accuracy"},
+        version={"eval_target_column": "species", "eval_metric": "accuracy", "eval_threshold": ""},
         error_field="eval_threshold",
         message="Give the accuracy threshold the model must reach on the evaluation set.",
     ),

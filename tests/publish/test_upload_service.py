@@ -8,13 +8,19 @@ from django.core.files import File
 
 from catalog import uploads
 from catalog.models import ModelVersion
-from tests.publish.conftest import contract, stored_files
+from tests.publish.conftest import IRIS_CSV, contract, stored_files
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.django_db]
 
 
 def _create(entry, user, content: bytes, **overrides):
-    arguments = {"semver": "1.0.0", "framework": "sklearn", **contract(), **overrides}
+    evaluation = {
+        "eval_set": File(io.BytesIO(IRIS_CSV.encode()), name="eval.csv"),
+        "eval_target_column": "species",
+        "eval_metric": "accuracy",
+        "eval_threshold": 0.9,
+    }
+    arguments = {"semver": "1.0.0", "framework": "sklearn", **contract(), **evaluation, **overrides}
     return uploads.create_version(
         entry, user, artifact=File(io.BytesIO(content), name="model.skops"), **arguments
     )

@@ -53,7 +53,7 @@ def test_the_form_uploads_a_skops_model(client, alice, iris, skops_bytes, media_
     assert (version.contract.timeout_ms, version.contract.latency_slo_p95_ms) == (5000, 200)
     assert version.changelog == "First release."
     assert version.created_by == alice
-    assert stored_files(media_root) == [version.artifact.name]
+    assert stored_files(media_root) == sorted([version.artifact.name, version.eval_set.name])
     assert version.artifact.name.endswith("/iris-classifier-1.0.0.skops")
 
 

@@ -50,7 +50,9 @@ non-zero with the reason when it fails.
 A directory holds:
   publish.json   {"entry": {...}, "version": {...}, "contract": {...}}
   model.skops    or model.onnx: the artifact (skops.io.dump / skl2onnx)
-  eval.csv       optional: the evaluation set (input fields and the target column)
+  eval.csv       the evaluation set (input fields and the target column); required for
+                 tasks the accuracy gate can score, with eval_target_column, eval_metric
+                 and eval_threshold in publish.json
 
 publish.json:
   entry     slug, and to create the model when it does not exist yet: name, summary,
