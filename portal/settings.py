@@ -129,6 +129,7 @@ CELERY_TASK_ROUTES = {
     "serving.tasks.build": {"queue": "build"},
     "serving.tasks.deploy": {"queue": "build"},
     "serving.tasks.run_gates": {"queue": "gates"},
+    "serving.tasks.recheck_gates": {"queue": "gates"},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -146,6 +147,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "serving.tasks.recover_stalled_versions",
         "schedule": 300.0,
     },
+    "recheck-live-versions": {"task": "serving.tasks.recheck_live_versions", "schedule": 86400.0},
+    "retire-sunset-versions": {"task": "serving.tasks.retire_sunset_versions", "schedule": 3600.0},
 }
 
 # --- Publishing pipeline and serving hosts.
@@ -158,6 +161,9 @@ SERVING_HOST_MEMORY_MB = env_int("SERVING_HOST_MEMORY_MB", 1024)
 if SERVING_HOST_KIND not in ("cpu", "gpu"):
     raise ImproperlyConfiguredEnv(f"SERVING_HOST_KIND={SERVING_HOST_KIND!r} must be cpu or gpu.")
 PIPELINE_STALL_MINUTES = env_int("PIPELINE_STALL_MINUTES", 30)
+# The latency gate's bounded load: this many concurrent clients for this many seconds.
+GATE_LATENCY_CLIENTS = env_int("GATE_LATENCY_CLIENTS", 8)
+GATE_LATENCY_SECONDS = env_int("GATE_LATENCY_SECONDS", 5)
 
 # --- Accounts (django-allauth): email is the identity, verified before login.
 AUTHENTICATION_BACKENDS = [
