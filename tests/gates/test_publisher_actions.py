@@ -218,3 +218,18 @@ def test_the_actions_are_post_only(client, alice, live):
 
     assert client.get(f"{PAGE}/1.1.0/rerun-gates/").status_code == 405
     assert client.get(f"{PAGE}/1.1.0/deprecate/").status_code == 405
+
+
+def test_the_version_page_shows_the_flag_and_the_latest_gate_results(client, alice, live):
+    from tests.factories import make_gate_run
+
+    ModelVersion.objects.filter(pk=live.pk).update(
+        flagged_at=timezone.now(), flag_reason="resources: 1310 MB is over the 1024 MB budget"
+    )
+    make_gate_run(live, trigger="daily")
+    client.force_login(alice)
+
+    html = text(client.get(f"{PAGE}/1.1.0/").content.decode())
+
+    assert "a re-run of the gates failed. resources: 1310 MB is over the 1024 MB budget" in html
+    assert "All gates passed Ran" in html and "Daily re-check" in html
