@@ -187,7 +187,7 @@ class GateView:
     @property
     def lead(self) -> str:
         """The message's first line (the compatibility report lists the rest itself)."""
-        return self.message.splitlines()[0] if self.message else ""
+        return _first_line(self.message)
 
 
 @dataclass(frozen=True)
@@ -279,11 +279,15 @@ def describe_compatibility(result: GateResult) -> CompatibilityView:
     changes = [Change.from_dict(c) for c in figures.get("changes") or [] if isinstance(c, dict)]
     return CompatibilityView(
         previous=figures.get("previous"),
-        summary=figures.get("summary") or result.message.splitlines()[0],
+        summary=figures.get("summary") or _first_line(result.message),
         passed=result.passed,
         breaking=[ChangeRow.of(c) for c in changes if c.breaking],
         additive=[ChangeRow.of(c) for c in changes if not c.breaking],
     )
+
+
+def _first_line(text: str) -> str:
+    return text.splitlines()[0] if text else ""
 
 
 def _headline(name: str, figures: dict[str, Any]) -> str:
@@ -305,11 +309,9 @@ def _headline(name: str, figures: dict[str, Any]) -> str:
     if name == "resources":
         rss, budget = number("rss_mb"), number("budget_mb")
         if rss is not None and budget is not None:
-            return (
-                f"{_mb(rss)} resident, within a budget of {_mb(budget)}"
-                if rss <= budget
-                else (f"{_mb(rss)} resident, over the budget of {_mb(budget)}")
-            )
+            if rss <= budget:
+                return f"{_mb(rss)} resident, within a budget of {_mb(budget)}"
+            return f"{_mb(rss)} resident, over the budget of {_mb(budget)}"
     return ""
 
 

@@ -258,3 +258,18 @@ def test_the_changelog_of_the_version_is_shown(client, version):
 
     changelog = html.split('<h2 id="changelog">Changelog</h2>')[1].split("<h2")[0]
     assert "Adds a <strong>confidence</strong> output." in changelog
+
+
+def test_security_checks_recorded_as_a_mapping_are_listed(client, version):
+    results = gate_figures()
+    results["security"] = (
+        True,
+        {"checks": {"trusted types only": True, "dependencies": "scikit-learn, skops"}},
+        "Secure.",
+    )
+    make_gate_run(version, results)
+
+    card = text(gate_html(client.get(PAGE), "security"))
+
+    assert "✓ trusted types only" in card
+    assert "dependencies — scikit-learn, skops" in card

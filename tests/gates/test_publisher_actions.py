@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from catalog.models import ModelVersion
 from serving.models import GateRun
-from tests.factories import make_entry, make_version
+from tests.factories import make_entry, make_gate_run, make_version
 from tests.gates.pages import text
 
 pytestmark = [pytest.mark.gates, pytest.mark.django_db]
@@ -221,8 +221,6 @@ def test_the_actions_are_post_only(client, alice, live):
 
 
 def test_the_version_page_shows_the_flag_and_the_latest_gate_results(client, alice, live):
-    from tests.factories import make_gate_run
-
     ModelVersion.objects.filter(pk=live.pk).update(
         flagged_at=timezone.now(), flag_reason="resources: 1310 MB is over the 1024 MB budget"
     )
