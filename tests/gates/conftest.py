@@ -1,4 +1,7 @@
-"""Gate measurements run against the real services that tests/bento builds once per session."""
+"""Gate measurements run against the real services that tests/bento builds once per session;
+API clients for the lifecycle tests' cast."""
+
+import pytest
 
 from tests.bento.conftest import (  # noqa: F401 - fixtures shared with the bento tests
     artifact_dir,
@@ -13,3 +16,17 @@ from tests.bento.conftest import (  # noqa: F401 - fixtures shared with the bent
     iris_service,
     iris_skops,
 )
+
+
+@pytest.fixture
+def alice_api(alice):
+    from tests.api.conftest import client_with_token
+
+    return client_with_token(alice)
+
+
+@pytest.fixture
+def charlie_api(charlie):
+    from tests.api.conftest import client_with_token
+
+    return client_with_token(charlie)
