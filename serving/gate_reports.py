@@ -67,6 +67,12 @@ def _fraction_as_percent(value: Any) -> str:
     return _plain(value)
 
 
+def _tolerance(value: Any) -> str:
+    if isinstance(value, dict) and {"abs", "rel"} <= value.keys():
+        return f"{value['abs']:g} absolute or {value['rel']:.1%} relative"
+    return _number(value)
+
+
 def _metric(value: Any) -> str:
     if value in ModelVersion.Metric.values:
         return ModelVersion.Metric(value).label
@@ -99,13 +105,14 @@ Format = Callable[[Any], str]
 # The figures each gate records, in the order shown.
 FIGURES: dict[str, list[tuple[str, str, Format]]] = {
     "conformance": [
-        ("generated", "Inputs generated from the contract's schemas", _count),
-        ("valid", "Valid inputs: each must answer 200 with a valid output", _count),
-        ("invalid", "Invalid inputs: each must get a structured 4xx", _count),
-        ("server_errors", "Server errors (5xx)", _count),
-        ("examples", "Examples checked", _count),
-        ("tolerance", "Numeric tolerance for examples", _number),
-        ("failures", "Failures", _plain),
+        ("valid_cases", "Valid inputs generated from the input schema", _count),
+        ("valid_ok", "… answered 200 with an output valid under the output schema", _count),
+        ("invalid_cases", "Invalid inputs sent (one schema violation each)", _count),
+        ("invalid_refused", "… refused with a structured 4xx", _count),
+        ("examples", "Examples declared", _count),
+        ("examples_ok", "… reproduced by the service", _count),
+        ("tolerance", "Numeric tolerance for examples", _tolerance),
+        ("problems", "Problems found", _plain),
     ],
     "latency": [
         ("clients", "Concurrent clients", _count),
@@ -122,6 +129,7 @@ FIGURES: dict[str, list[tuple[str, str, Format]]] = {
         ("metric", "Metric", _metric),
         ("value", "Measured", _number),
         ("threshold", "Threshold", _number),
+        ("direction", "Must be", _plain),
         ("rows", "Rows scored", _count),
         ("target", "Target column", _plain),
         ("declared", "Evaluation set declared", _yes_no),
@@ -133,10 +141,18 @@ FIGURES: dict[str, list[tuple[str, str, Format]]] = {
         ("breaking_count", "Breaking changes", _count),
         ("additive_count", "Additive changes", _count),
     ],
-    "security": [],
+    "security": [
+        ("framework", "Artifact format", _plain),
+        ("types_checked", "Types in the artifact checked against the trusted list", _count),
+        ("untrusted_types", "Untrusted types", _plain),
+        ("external_data", "Tensors loaded from external files", _plain),
+        ("packages", "Runtime packages (pinned)", _plain),
+        ("remote_connections", "Outbound connections of the running service", _plain),
+    ],
     "resources": [
         ("rss_mb", "Resident memory", _mb),
         ("budget_mb", "Host budget per service", _mb),
+        ("processes", "Processes of the service", _count),
     ],
 }
 # Figures every gate may carry: a gate that could not run names the error.

@@ -463,12 +463,18 @@ def security(
                 "the ONNX model loads tensors from external files: "
                 + ", ".join(figures["external_data"])
             )
+    artifact_problems = list(problems)
     figures["packages"] = requirements
     problems += requirement_problems(requirements)
     remote = _remote_connections(pid) if pid else []
     figures["remote_connections"] = remote
     if remote:
         problems.append(f"the running service talks to {', '.join(remote)}")
+    figures["checks"] = {
+        "Artifact holds trusted content only": not artifact_problems,
+        "Runtime packages pinned and allowed": not requirement_problems(requirements),
+        "Nothing fetched at run time": not remote,
+    }
     summary = (
         f"{figures.get('types_checked', 'ONNX graph')} "
         f"{'types checked' if framework == 'sklearn' else 'checked'}, "
