@@ -275,6 +275,9 @@ class Invoice(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     first_failed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
+    claimed_until = models.DateTimeField(
+        null=True, blank=True, help_text="Being collected by one worker until then."
+    )
     paid_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -186,6 +186,8 @@ BILLING_RETRY_HOURS = env_int_list("BILLING_RETRY_HOURS", [24, 72, 120])
 BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 7)
 # When Stripe cannot be reached, a period's invoice is collected again after this long.
 BILLING_UNREACHABLE_RETRY_MINUTES = env_int("BILLING_UNREACHABLE_RETRY_MINUTES", 15)
+# A period closes this long after its end, once the gateway has flushed its last hour of usage.
+BILLING_CLOSE_DELAY_MINUTES = env_int("BILLING_CLOSE_DELAY_MINUTES", 10)
 if not 0 <= REVENUE_SHARE_PERCENT <= 100:
     raise ImproperlyConfiguredEnv(f"REVENUE_SHARE_PERCENT={REVENUE_SHARE_PERCENT} is not 0-100.")
 

@@ -39,9 +39,9 @@ def create_setup_intent(customer_id: str) -> SetupIntent:
     return SetupIntent(id=intent.id, client_secret=intent.client_secret)
 
 
-def save_card_from_setup_intent(customer_id: str, setup_intent_id: str) -> Card:
-    """Re-read a SetupIntent the browser says it confirmed; if it succeeded for this customer,
-    make its card the customer's default for invoices. Raises PaymentDeclined otherwise."""
+def confirmed_card(customer_id: str, setup_intent_id: str) -> Card:
+    """Re-read a SetupIntent the browser says it confirmed: the card, if it succeeded for this
+    customer. Raises PaymentDeclined otherwise (declined, 3-D Secure failed or cancelled)."""
     with calling_stripe():
         stripe_client = client()
         intent = stripe_client.v1.setup_intents.retrieve(setup_intent_id)
@@ -49,17 +49,13 @@ def save_card_from_setup_intent(customer_id: str, setup_intent_id: str) -> Card:
             raise PaymentDeclined("This card form was not opened for your account.", "mismatch")
         if intent.status != "succeeded" or not intent.payment_method:
             raise PaymentDeclined(
-                "The card was not confirmed (its authentication failed or was cancelled).",
-                "setup_intent_" + str(intent.status),
+                "The card was not confirmed: its authentication failed or was cancelled.",
+                f"setup_intent_{intent.status}",
             )
         pm_id = intent.payment_method
         if not isinstance(pm_id, str):
             pm_id = pm_id.id
-        method = stripe_client.v1.payment_methods.attach(pm_id, params={"customer": customer_id})
-        stripe_client.v1.customers.update(
-            customer_id, params={"invoice_settings": {"default_payment_method": pm_id}}
-        )
-    card = method.card
+        card = stripe_client.v1.payment_methods.retrieve(pm_id).card
     return Card(
         payment_method_id=pm_id,
         brand=str(card.brand),
@@ -67,3 +63,14 @@ def save_card_from_setup_intent(customer_id: str, setup_intent_id: str) -> Card:
         exp_month=int(card.exp_month),
         exp_year=int(card.exp_year),
     )
+
+
+def make_default_card(customer_id: str, payment_method_id: str) -> None:
+    """Attach the card to the customer and charge invoices to it from now on."""
+    with calling_stripe():
+        stripe_client = client()
+        stripe_client.v1.payment_methods.attach(payment_method_id, params={"customer": customer_id})
+        stripe_client.v1.customers.update(
+            customer_id,
+            params={"invoice_settings": {"default_payment_method": payment_method_id}},
+        )

@@ -36,7 +36,8 @@ def _as_invoice(obj) -> StripeInvoice:
 
 
 def pending_item_ids(customer_id: str) -> dict[str, str]:
-    """Invoice items of the customer not yet on an invoice, by our `portal_line` metadata."""
+    """Invoice items of the customer not yet on an invoice, by our `portal_line` metadata (items
+    made by hand in Stripe's dashboard have none and are left alone)."""
     with calling_stripe():
         items = client().v1.invoice_items.list(params={"customer": customer_id, "limit": 100})
     return {
@@ -127,3 +128,9 @@ def void_invoice(invoice_id: str) -> None:
         stripe_client = client()
         if _as_invoice(stripe_client.v1.invoices.retrieve(invoice_id)).status == "open":
             stripe_client.v1.invoices.void_invoice(invoice_id)
+
+
+def delete_invoice_item(item_id: str) -> None:
+    """Remove a pending invoice item left behind by an interrupted collection."""
+    with calling_stripe():
+        client().v1.invoice_items.delete(item_id)
