@@ -42,7 +42,7 @@ def _client_for(secret_key: str, api_base: str, timeout: int) -> stripe.StripeCl
         base_addresses={"api": api_base},
         # Retried writes carry an idempotency key, so a lost answer is not charged twice.
         max_network_retries=1,
-        http_client=stripe.HTTPXClient(timeout=timeout),
+        http_client=stripe.HTTPXClient(timeout=timeout, allow_sync_methods=True),
     )
 
 

@@ -26,7 +26,8 @@ class PaymentAction:
     client_secret: str
 
 
-def _as_invoice(obj) -> StripeInvoice:
+def _as_invoice(stripe_object) -> StripeInvoice:
+    obj = stripe_object.to_dict()
     intent = obj.get("payment_intent")
     if intent is not None and not isinstance(intent, str):
         intent = intent["id"]
@@ -40,11 +41,12 @@ def pending_item_ids(customer_id: str) -> dict[str, str]:
     made by hand in Stripe's dashboard have none and are left alone)."""
     with calling_stripe():
         items = client().v1.invoice_items.list(params={"customer": customer_id, "limit": 100})
-    return {
-        item.metadata["portal_line"]: item.id
-        for item in items.data
-        if item.metadata and "portal_line" in item.metadata
-    }
+    found = {}
+    for item in items.data:
+        metadata = item.to_dict().get("metadata") or {}
+        if "portal_line" in metadata:
+            found[metadata["portal_line"]] = item.id
+    return found
 
 
 def add_invoice_item(
@@ -70,7 +72,7 @@ def find_invoice(customer_id: str, invoice_key: str) -> StripeInvoice | None:
     with calling_stripe():
         invoices = client().v1.invoices.list(params={"customer": customer_id, "limit": 100})
     for invoice in invoices.data:
-        if invoice.metadata and invoice.metadata.get("portal_invoice") == invoice_key:
+        if (invoice.to_dict().get("metadata") or {}).get("portal_invoice") == invoice_key:
             return _as_invoice(invoice)
     return None
 
@@ -116,7 +118,7 @@ def pay_invoice(invoice_id: str) -> StripeInvoice | PaymentAction:
         intent = stripe_client.v1.payment_intents.retrieve(paid.payment_intent_id)
     if intent.status == "requires_action":
         return PaymentAction(payment_intent_id=intent.id, client_secret=intent.client_secret)
-    error = intent.get("last_payment_error") or {}
+    error = intent.to_dict().get("last_payment_error") or {}
     raise PaymentDeclined(
         error.get("message") or "Your card was declined.", error.get("code") or "card_declined"
     )
