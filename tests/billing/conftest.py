@@ -51,8 +51,9 @@ def localstripe():
     process.wait(timeout=10)
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def stripe_settings(settings, localstripe):
+    """Every billing test talks to localstripe."""
     settings.STRIPE_SECRET_KEY = SECRET_KEY
     settings.STRIPE_PUBLISHABLE_KEY = PUBLISHABLE_KEY
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET

@@ -15,7 +15,7 @@ def save(user, localstripe, number, **kwargs):
     return checkout.save_card(user, intent.id)
 
 
-def test_it_subscribes_with_4242_and_charges_the_first_fee(
+def test_it_subscribes_with_4242_and_charges_the_fee(
     stripe_settings, localstripe, charlie, pro_plan
 ):
     customer = save(charlie, localstripe, "4242424242424242")
@@ -38,7 +38,7 @@ def test_it_subscribes_with_4242_and_charges_the_first_fee(
     assert invoice.earnings.amount_minor == 2320  # 80 %
 
 
-def test_it_subscribes_with_the_3d_secure_card(stripe_settings, localstripe, charlie, pro_plan):
+def test_it_subscribes_with_the_3d_secure_card(localstripe, charlie, pro_plan):
     customer = save(charlie, localstripe, "4000002500003155")
     assert customer.card_last4 == "3155"
 
@@ -54,7 +54,7 @@ def test_it_subscribes_with_the_3d_secure_card(stripe_settings, localstripe, cha
     assert subscription.invoices.get().status == Invoice.Status.PAID
 
 
-def test_a_refused_3d_secure_saves_no_card(stripe_settings, localstripe, charlie, pro_plan):
+def test_a_refused_3d_secure_saves_no_card(localstripe, charlie, pro_plan):
     intent = checkout.card_form(charlie)
     confirm_card_setup(localstripe, intent.client_secret, "4000002500003155", three_d_secure=False)
 
@@ -79,7 +79,7 @@ def test_a_refused_3d_secure_payment_creates_nothing(
     assert Checkout.objects.get().status == Checkout.Status.FAILED
 
 
-def test_a_declined_card_is_refused(stripe_settings, localstripe, charlie, pro_plan):
+def test_a_declined_card_is_refused(localstripe, charlie, pro_plan):
     intent = checkout.card_form(charlie)
     answer = confirm_card_setup(localstripe, intent.client_secret, "4000000000000002")
     assert answer["error"]["code"] == "card_declined"  # what the buyer's browser shows
@@ -89,7 +89,7 @@ def test_a_declined_card_is_refused(stripe_settings, localstripe, charlie, pro_p
     assert not StripeCustomer.objects.get(user=charlie).has_card
 
 
-def test_an_expired_card_is_refused(stripe_settings, localstripe, charlie, pro_plan):
+def test_an_expired_card_is_refused(localstripe, charlie, pro_plan):
     intent = checkout.card_form(charlie)
     confirm_card_setup(localstripe, intent.client_secret, "4242424242424242", exp="01/20")
 
@@ -98,7 +98,7 @@ def test_an_expired_card_is_refused(stripe_settings, localstripe, charlie, pro_p
     assert not StripeCustomer.objects.get(user=charlie).has_card
 
 
-def test_a_card_refused_at_the_first_charge_creates_nothing(
+def test_a_card_refused_at_the_first_charge_leaves_nothing(
     stripe_settings, localstripe, charlie, pro_plan
 ):
     save(charlie, localstripe, "4000000000000341")
