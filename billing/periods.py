@@ -126,6 +126,9 @@ def close_period(period_id: int, now: datetime | None = None) -> Invoice:
     overage = overage_line(period, calls_in(period))
     if overage:
         lines.append(overage)
+    period.status = BillingPeriod.Status.CLOSED
+    period.closed_at = now
+    period.save(update_fields=["status", "closed_at"])
     if subscription.cancel_at_period_end or subscription.status == Subscription.Status.CANCELED:
         subscription.status = Subscription.Status.CANCELED
     else:
@@ -135,9 +138,6 @@ def close_period(period_id: int, now: datetime | None = None) -> Invoice:
         subscription.plan = plan
         subscription.current_period_start = following.start
         subscription.current_period_end = following.end
-    period.status = BillingPeriod.Status.CLOSED
-    period.closed_at = now
-    period.save(update_fields=["status", "closed_at"])
     subscription.save()
     return create_invoice(subscription, lines, closes_period=period)
 
