@@ -18,6 +18,7 @@ from billing.stripe import invoices as stripe_invoices
 log = logging.getLogger(__name__)
 
 INVOICE_EVENTS = {
+    "invoice.created",
     "invoice.paid",
     "invoice.payment_succeeded",
     "invoice.payment_failed",
