@@ -12,7 +12,6 @@ import pytest
 from billing.models import Subscription
 from billing.tasks import run_billing_now
 from tests.billing.helpers import record_calls
-from tests.e2e.conftest import browser, page  # noqa: F401  (the e2e fixtures)
 
 pytestmark = [pytest.mark.billing, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
