@@ -115,7 +115,7 @@ def close_period(period_id: int, now: datetime | None = None) -> Invoice:
     cancelled. Idempotent: a period already closed returns the invoice it already has."""
     now = now or timezone.now()
     period = (
-        BillingPeriod.objects.select_for_update()
+        BillingPeriod.objects.select_for_update(of=("self",))
         .select_related("subscription", "plan__entry", "next_plan__entry")
         .get(pk=period_id)
     )
