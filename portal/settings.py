@@ -8,7 +8,14 @@ from pathlib import Path
 
 import dj_database_url
 
-from portal.env import ImproperlyConfiguredEnv, env_bool, env_int, env_list, env_str
+from portal.env import (
+    ImproperlyConfiguredEnv,
+    env_bool,
+    env_int,
+    env_int_list,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -149,6 +156,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "recheck-live-versions": {"task": "serving.tasks.recheck_live_versions", "schedule": 86400.0},
     "retire-sunset-versions": {"task": "serving.tasks.retire_sunset_versions", "schedule": 3600.0},
+    # Closes due billing periods, then retries unpaid invoices and suspends after grace.
+    "billing-run": {"task": "billing.tasks.run_billing", "schedule": 300.0},
 }
 
 # --- Publishing pipeline and serving hosts.
@@ -164,6 +173,29 @@ PIPELINE_STALL_MINUTES = env_int("PIPELINE_STALL_MINUTES", 30)
 # The latency gate's bounded load: this many concurrent clients for this many seconds.
 GATE_LATENCY_CLIENTS = env_int("GATE_LATENCY_CLIENTS", 8)
 GATE_LATENCY_SECONDS = env_int("GATE_LATENCY_SECONDS", 5)
+
+# --- Billing. The portal is the billing engine; Stripe (or localstripe in tests, through
+# STRIPE_API_BASE) is the payment rail. Keys are unset on the embedded defaults: paid plans then
+# say that card payments are not configured.
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
+STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com").rstrip("/")
+STRIPE_JS_URL = env_str("STRIPE_JS_URL", "https://js.stripe.com/v3/")
+# Seconds a Stripe call may take before the call (and the period close) is retried later.
+STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 20)
+# The publisher's share of each paid invoice, in whole percent.
+REVENUE_SHARE_PERCENT = env_int("REVENUE_SHARE_PERCENT", 80)
+# After a failed payment: retried after each of these hours in turn; keys suspended once the
+# first failure is this many days old, and served again as soon as the invoice is paid.
+BILLING_RETRY_HOURS = env_int_list("BILLING_RETRY_HOURS", [24, 72, 120])
+BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 7)
+# When Stripe cannot be reached, a period's invoice is collected again after this long.
+BILLING_UNREACHABLE_RETRY_MINUTES = env_int("BILLING_UNREACHABLE_RETRY_MINUTES", 15)
+# A period closes this long after its end, once the gateway has flushed its last hour of usage.
+BILLING_CLOSE_DELAY_MINUTES = env_int("BILLING_CLOSE_DELAY_MINUTES", 10)
+if not 0 <= REVENUE_SHARE_PERCENT <= 100:
+    raise ImproperlyConfiguredEnv(f"REVENUE_SHARE_PERCENT={REVENUE_SHARE_PERCENT} is not 0-100.")
 
 # --- Accounts (django-allauth): email is the identity, verified before login.
 AUTHENTICATION_BACKENDS = [

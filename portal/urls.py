@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("models/", include("catalog.urls")),
     path("publish/", include("catalog.publish_urls")),
+    path("billing/", include("billing.payment_urls")),
     path("api/", include("catalog.api.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
