@@ -53,7 +53,8 @@ def compatibility_gate(version: ModelVersion) -> gates.GateResult:
         contract_as_dict(version.contract),
     )
     figures = {"previous": previous.semver, **report.to_dict()}
-    lines = [report.summary] + [f"- {c.message}" for c in report.breaking + report.additive]
+    lines = [f"Compared with {previous.semver}: {report.summary}"]
+    lines += [f"- {c.message}" for c in report.breaking + report.additive]
     return gates.GateResult("compatibility", report.passed, figures, "\n".join(lines))
 
 
