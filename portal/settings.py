@@ -171,7 +171,7 @@ if SERVING_HOST_KIND not in ("cpu", "gpu"):
     raise ImproperlyConfiguredEnv(f"SERVING_HOST_KIND={SERVING_HOST_KIND!r} must be cpu or gpu.")
 PIPELINE_STALL_MINUTES = env_int("PIPELINE_STALL_MINUTES", 30)
 # The latency gate's bounded load: this many concurrent clients for this many seconds.
-GATE_LATENCY_CLIENTS = env_int("GATE_LATENCY_CLIENTS", 8)
+GATE_LATENCY_CLIENTS = env_int("GATE_LATENCY_CLIENTS", 4)
 GATE_LATENCY_SECONDS = env_int("GATE_LATENCY_SECONDS", 5)
 
 # --- Billing. The portal is the billing engine; Stripe (or localstripe in tests, through
