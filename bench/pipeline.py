@@ -73,12 +73,14 @@ def main() -> None:
         stderr=subprocess.STDOUT,
     )
     try:
-        runs = [upload_and_wait(slug, n) for n in range(args.runs) for slug in DEMO_MODELS]
+        report([upload_and_wait(slug, n) for n in range(args.runs) for slug in DEMO_MODELS])
     finally:
         call_command("stop_services", stdout=io.StringIO())
         os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=30)
-    report(runs)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
 
 
 def upload_and_wait(slug: str, number: int) -> dict:
@@ -177,6 +179,7 @@ def report(runs: list[dict]) -> None:
 
 def write_section(path: Path, heading: str, body: str) -> None:
     """Replace the section starting with `heading` (up to the next `## `), or append it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     intro = "# Benchmarks\n\nFigures measured on purpose, with the command that gave them.\n"
     text = path.read_text() if path.exists() else intro
     start = text.find(heading)
