@@ -157,7 +157,8 @@ def report(runs: list[dict]) -> None:
         "## Publishing pipeline: upload to ready, gate run time (demo models)",
         "",
         "Command: `.venv/bin/python bench/pipeline.py --runs "
-        f"{len(runs)}` (embedded defaults, one worker with concurrency 2, 2 cores). "
+        f"{len(runs) // len(DEMO_MODELS)}` (embedded defaults, one worker with concurrency 2, "
+        "2 cores shared with other work). "
         f"Latency gate load: {settings.GATE_LATENCY_CLIENTS} clients × "
         f"{settings.GATE_LATENCY_SECONDS} s.",
         "",
