@@ -5,6 +5,9 @@ import pytest
 
 from tests.factories import make_publisher, make_user
 
+# One definition of the browser fixtures for the whole suite: two would launch two Playwrights.
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture
 def alice(db):

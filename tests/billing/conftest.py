@@ -11,7 +11,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.conftest import browser, page  # noqa: F401  (the browser fixtures, reused)
 from tests.factories import make_entry, make_version
 
 PUBLISHABLE_KEY = "pk_test_modelmarket"

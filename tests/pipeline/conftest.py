@@ -17,7 +17,6 @@ from django.db import connection
 
 from catalog.models import ModelVersion
 from serving.models import Deployment, ServingHost
-from tests.e2e.conftest import browser, page  # noqa: F401 - for the browser upload test
 
 REPO = Path(__file__).resolve().parents[2]
 HOST = "test"

@@ -1,4 +1,5 @@
-"""Browser tests: Playwright drives Debian's Chromium against pytest-django's live server."""
+"""Browser fixtures (a pytest plugin, loaded once from tests/conftest.py so that every directory
+shares one Chromium): Playwright drives Debian's Chromium against pytest-django's live server."""
 
 import shutil
 
