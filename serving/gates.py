@@ -11,6 +11,7 @@ import json
 import math
 import statistics
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -227,9 +228,10 @@ def latency(url: str, contract: dict, *, clients: int, seconds: float) -> GateRe
     bodies = [e["input"] for e in contract.get("examples") or []] or generated_inputs(
         contract["input_schema"], 10
     )
-    timings, errors = asyncio.run(
-        _load(f"{url}/predict", bodies, clients, seconds, contract["timeout_ms"] / 1000)
-    )
+    load = _load(f"{url}/predict", bodies, clients, seconds, contract["timeout_ms"] / 1000)
+    # Its own thread and event loop: the caller may already be running one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        timings, errors = pool.submit(asyncio.run, load).result()
     slo = contract["latency_slo_p95_ms"]
     total = len(timings) + errors
     if not timings:
