@@ -175,3 +175,17 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"job {self.id} ({self.status})"
+
+
+class MeteringBatch(models.Model):
+    """A batch of metered calls flushed into UsageRecord, kept so it is never applied twice."""
+
+    batch_id = models.CharField(max_length=32, unique=True)
+    calls = models.PositiveBigIntegerField()
+    applied_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-applied_at"]
+
+    def __str__(self) -> str:
+        return f"batch {self.batch_id}: {self.calls} calls"

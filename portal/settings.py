@@ -129,6 +129,8 @@ CELERY_TASK_ROUTES = {
     "serving.tasks.build": {"queue": "build"},
     "serving.tasks.deploy": {"queue": "build"},
     "serving.tasks.run_gates": {"queue": "gates"},
+    "serving.tasks.run_job": {"queue": "inference"},
+    "serving.tasks.deliver_webhook": {"queue": "inference"},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -146,6 +148,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "serving.tasks.recover_stalled_versions",
         "schedule": 300.0,
     },
+    # Metered calls move from Redis counters to hourly UsageRecord rows.
+    "flush-usage": {"task": "billing.tasks.flush_usage", "schedule": 30.0},
 }
 
 # --- Publishing pipeline and serving hosts.
@@ -158,6 +162,12 @@ SERVING_HOST_MEMORY_MB = env_int("SERVING_HOST_MEMORY_MB", 1024)
 if SERVING_HOST_KIND not in ("cpu", "gpu"):
     raise ImproperlyConfiguredEnv(f"SERVING_HOST_KIND={SERVING_HOST_KIND!r} must be cpu or gpu.")
 PIPELINE_STALL_MINUTES = env_int("PIPELINE_STALL_MINUTES", 30)
+
+# --- Gateway. Job webhooks to private or loopback addresses are refused unless allowed
+# (a webhook URL must not reach the platform's own network).
+JOB_WEBHOOK_ALLOW_PRIVATE = env_bool("JOB_WEBHOOK_ALLOW_PRIVATE", DEBUG)
+# When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
 
 # --- Accounts (django-allauth): email is the identity, verified before login.
 AUTHENTICATION_BACKENDS = [
