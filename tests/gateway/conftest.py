@@ -6,13 +6,16 @@ Each test gets its own model entry, plan, subscription and key (`served`), commi
 gateway process sees them; Redis is flushed between tests by the autouse `fresh_cache`.
 """
 
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -203,3 +206,31 @@ def problem_of(response) -> dict:
 
 
 __all__ = ["SETOSA", "problem_of", "serve_version", "subscribe"]
+
+
+class SlowModel(BaseHTTPRequestHandler):
+    """Answers /predict like the iris model, late: a service that is slow. The delay comes
+    from the path: `<url>/d0.5/predict` answers after 0.5 s, `<url>/predict` after 2 s."""
+
+    def do_POST(self):  # noqa: N802 - the http.server API
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        first = self.path.split("/")[1]
+        time.sleep(float(first[1:]) if first.startswith("d") else 2.0)
+        body = json.dumps({"label": "setosa", "probabilities": {"setosa": 1.0}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def slow_service():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), SlowModel)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
