@@ -108,7 +108,7 @@ class Server:
 
 
 def gateway_env(**overrides) -> dict:
-    env = dict(os.environ, DATABASE_URL=database_url(), **overrides)
+    env = {**os.environ, "DATABASE_URL": database_url(), **overrides}
     return {k: v for k, v in env.items() if v is not None}
 
 
