@@ -19,9 +19,10 @@ from datetime import UTC, datetime
 
 import aiohttp
 from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
 from django.http import HttpResponse
-from django.http.request import RawPostDataException
 from jsonschema import Draft202012Validator
 from redis.exceptions import RedisError
 
@@ -34,6 +35,8 @@ from serving.problems import problem
 from serving.routes import Route, route_for
 
 RETRY_UNAVAILABLE = 5  # seconds: a service restarts, a store comes back
+# Django reads at most this much of a body; each contract sets its own, lower, limit.
+MAX_BODY = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
 class Refusal(Exception):
@@ -72,7 +75,7 @@ async def answer(request, step, **kwargs) -> HttpResponse:
     """Run `step(request, call, **kwargs)` with clients, turning refusals and store failures
     into problems, and record the metrics."""
     started = time.perf_counter()
-    call = Call(new_request_id(), request.path)
+    call = Call(new_request_id(), request.path if request is not None else "console")
     try:
         async with clients_for(request) as clients:
             call.clients = clients
@@ -120,6 +123,11 @@ async def authenticate(request, call: Call) -> KeyState:
     state = await _key_state(call.clients, hash_key(key))
     if state is None:
         raise Refusal("invalid_key", "This API key is unknown.")
+    return admit_key(call, state)
+
+
+def admit_key(call: Call, state: KeyState) -> KeyState:
+    """Refuse a revoked or expired key and an inactive subscription."""
     if state.status == "revoked":
         raise Refusal("key_revoked", "This API key was revoked; create a new one.")
     if state.status == "expired" or (state.expires_at and state.expires_at <= time.time()):
@@ -181,32 +189,30 @@ async def resolve(call: Call, slug: str, requested: str | None) -> Route:
 _validators: dict[int, Draft202012Validator] = {}
 
 
-def read_input(request, route: Route) -> tuple[bytes, object]:
-    """The body (checked against the contract's max payload) and its parsed, valid input."""
+def request_body(request) -> bytes:
+    """The raw body; Django's own cap (DATA_UPLOAD_MAX_MEMORY_SIZE) is a payload_too_large."""
     declared = request.headers.get("Content-Length")
-    too_large = Refusal(
-        "payload_too_large",
-        f"The request body may be at most {route.max_payload:,} bytes.",
-    )
-    if declared and declared.isdigit() and int(declared) > route.max_payload:
-        raise too_large
+    if declared and declared.isdigit() and int(declared) > MAX_BODY:
+        raise Refusal("payload_too_large", f"The request body may be at most {MAX_BODY:,} bytes.")
     try:
-        body = request.body
-    except RawPostDataException:
-        body = b""
-    except Exception as exc:  # Django's own cap (RequestDataTooBig)
-        if type(exc).__name__ == "RequestDataTooBig":
-            raise too_large from None
-        raise
+        return request.body
+    except RequestDataTooBig:
+        raise Refusal(
+            "payload_too_large", f"The request body may be at most {MAX_BODY:,} bytes."
+        ) from None
+
+
+def read_input(body: bytes, route: Route) -> object:
+    """The parsed input, checked against the contract's max payload and input schema."""
     if len(body) > route.max_payload:
-        raise too_large
+        raise Refusal(
+            "payload_too_large", f"The request body may be at most {route.max_payload:,} bytes."
+        )
     try:
         data = json.loads(body)
     except ValueError as exc:
         raise Refusal(
-            "invalid_input",
-            "The request body is not valid JSON.",
-            errors=[f"(root): {exc}"],
+            "invalid_input", "The request body is not valid JSON.", errors=[f"(root): {exc}"]
         ) from None
     validator = _validators.get(route.version_id)
     if validator is None:
@@ -221,7 +227,7 @@ def read_input(request, route: Route) -> tuple[bytes, object]:
             f"The input does not satisfy the input schema of {route.semver}.",
             errors=described,
         )
-    return body, data
+    return data
 
 
 # --- Limits.
@@ -336,8 +342,13 @@ async def predict(request, call: Call, slug: str, semver: str | None = None) -> 
         from serving.jobs import submit  # jobs build on this module
 
         return await submit(request, call)
-    body, _ = read_input(request, route)
-    idem_key = request.headers.get("Idempotency-Key")
+    return await serve(call, request_body(request), request.headers.get("Idempotency-Key"))
+
+
+async def serve(call: Call, body: bytes, idem_key: str | None = None) -> HttpResponse:
+    """The call itself, once the key is known and the route resolved."""
+    route = call.route
+    read_input(body, route)
     if idem_key is not None:
         replay = await _claim(call, idem_key, body)
         if replay is not None:
@@ -428,3 +439,20 @@ async def usage(request, call: Call) -> HttpResponse:
 
 def _iso(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, tz=UTC).isoformat().replace("+00:00", "Z")
+
+
+async def console_call(api_key_hash: str, slug: str, requested: str | None, body: bytes):
+    """A call from the try-it console of a signed-in subscriber, billed to one of their keys:
+    the same steps as /v1/ after the key check. Returns (response, milliseconds)."""
+    started = time.perf_counter()
+
+    async def step(_request, call: Call) -> HttpResponse:
+        state = await _key_state(call.clients, api_key_hash)
+        if state is None:
+            raise Refusal("invalid_key", "This API key is unknown.")
+        admit_key(call, state)
+        await resolve(call, slug, requested)
+        return await serve(call, body)
+
+    response = await answer(None, step)
+    return response, (time.perf_counter() - started) * 1000

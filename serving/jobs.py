@@ -32,6 +32,7 @@ from serving.gateway import (
     admit,
     authenticate,
     read_input,
+    request_body,
     resolve,
 )
 from serving.models import Deployment
@@ -80,7 +81,8 @@ async def submit(request, call: Call, slug: str | None = None):
         await authenticate(request, call)
         await resolve(call, slug, request.headers.get("Model-Version"))
     route = call.route
-    body, data = read_input(request, route)
+    body = request_body(request)
+    data = read_input(body, route)
     webhook_url = _webhook_url(request)
     idem_key = request.headers.get("Idempotency-Key")
     if idem_key is not None:

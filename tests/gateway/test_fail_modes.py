@@ -1,6 +1,7 @@
 """Fail modes: Redis down (fail closed), PostgreSQL down (recently seen keys keep working),
 and the embedded defaults (no Redis: in-process limits, database-backed metering)."""
 
+import contextlib
 import socket
 import threading
 import time
@@ -63,18 +64,14 @@ class TcpProxy:
             pass
         finally:
             for s in (source, sink):
-                try:
+                with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
     def cut(self) -> None:
         self.listener.close()
         for s in self.sockets:
-            try:
+            with contextlib.suppress(OSError):
                 s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             s.close()
         self.sockets = []
 
