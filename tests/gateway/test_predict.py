@@ -52,3 +52,12 @@ def test_usage_reports_the_key_s_current_period(gateway, served):
     assert usage["calls"] == 3
     assert usage["included_calls"] == 1000 and usage["quota_remaining"] == 997
     assert usage["model"] == served.entry.slug
+
+
+def test_django_s_own_servers_serve_the_gateway_too(client, served):
+    """runserver (make demo) and the test client run the async views under WSGI."""
+    response = client.post(
+        served.path, SETOSA, content_type="application/json", headers=served.auth
+    )
+    assert response.status_code == 200
+    assert response.json()["output"]["label"] == "setosa"
