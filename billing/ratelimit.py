@@ -42,7 +42,9 @@ if KEYS[2] then
     return {2, 0, '0', tostring(tat - now), used - 1}
   end
 end
-redis.call('SET', KEYS[1], tostring(new_tat), 'PX', math.ceil((new_tat - now) * 1000))
+-- %.6f: tostring() keeps 14 digits, which drops the sub-millisecond part of a timestamp.
+redis.call('SET', KEYS[1], string.format('%.6f', new_tat),
+  'PX', math.max(1, math.ceil((new_tat - now) * 1000)))
 local remaining = math.floor((now + 60.0 - new_tat) / interval + 0.000001)
 return {1, remaining, '0', tostring(new_tat - now), used}
 """

@@ -11,6 +11,7 @@ its quota reservation gives the reservation back, so only completed calls are co
 """
 
 import json
+import logging
 import math
 import time
 import uuid
@@ -34,6 +35,7 @@ from serving.gateway_clients import Clients, clients_for
 from serving.problems import problem
 from serving.routes import Route, route_for
 
+log = logging.getLogger(__name__)
 RETRY_UNAVAILABLE = 5  # seconds: a service restarts, a store comes back
 # Django reads at most this much of a body; each contract sets its own, lower, limit.
 MAX_BODY = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
@@ -84,7 +86,8 @@ async def answer(request, step, **kwargs) -> HttpResponse:
     except Refusal as refusal:
         response = _problem(call, refusal)
         error_code = refusal.code
-    except RedisError:
+    except RedisError as exc:
+        log.warning("gateway: Redis failed, refusing the call: %r", exc)
         refusal = Refusal(
             "gateway_unavailable",
             "The gateway cannot count calls right now; nothing was billed. Retry shortly.",
