@@ -1,34 +1,20 @@
 """ASGI entry point: `uvicorn portal.asgi:application` (see README, "Serving").
 
-The gateway's paths (/v1/, /metrics) skip the middleware stack: sessions, CSRF, messages and
-allauth mean nothing to an API key call, and each sync middleware costs a thread hop per call
-under ASGI. Everything else goes through Django's full stack.
+The gateway's paths (/v1/, /metrics) go to `serving.gateway_asgi`: Django's routing and views
+without its request cycle (middleware, signals), which sessions, CSRF and allauth need and an
+API key call does not. Everything else goes through Django's full stack.
 """
 
 import os
 
 from django.core.asgi import get_asgi_application
-from django.core.handlers.asgi import ASGIHandler
-from django.core.handlers.exception import convert_exception_to_response
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 django_application = get_asgi_application()
 
+from serving.gateway_asgi import gateway_application  # noqa: E402 - needs Django set up
+
 GATEWAY_PREFIXES = ("/v1/", "/metrics")
-
-
-class GatewayHandler(ASGIHandler):
-    """Django's ASGI handler with no middleware: URL routing, views, exception handling."""
-
-    def load_middleware(self, is_async=False):
-        self._view_middleware = []
-        self._template_response_middleware = []
-        self._exception_middleware = []
-        get_response = self._get_response_async if is_async else self._get_response
-        self._middleware_chain = convert_exception_to_response(get_response)
-
-
-gateway_application = GatewayHandler()
 
 
 async def application(scope, receive, send):

@@ -33,7 +33,7 @@ from billing.ratelimit import QUOTA_EXCEEDED, RATE_LIMITED
 from serving import metrics
 from serving.gateway_clients import Clients, clients_for
 from serving.problems import problem
-from serving.routes import Route, route_for
+from serving.routes import Route, route_for, with_fresh_connection
 
 log = logging.getLogger(__name__)
 RETRY_UNAVAILABLE = 5  # seconds: a service restarts, a store comes back
@@ -150,7 +150,7 @@ async def _key_state(clients: Clients, key_hash: str) -> KeyState | None:
     if cached is not None and cached[1]:
         return KeyState(**cached[0]) if cached[0] else None
     try:
-        state = await sync_to_async(load_key_state)(key_hash)
+        state = await sync_to_async(with_fresh_connection(load_key_state))(key_hash)
     except DatabaseError:
         if cached is not None and cached[0]:
             return KeyState(**cached[0])  # PostgreSQL is down: serve what we saw recently
@@ -418,7 +418,7 @@ async def usage(request, call: Call) -> HttpResponse:
     """GET /v1/usage: the key's subscription in its current period."""
     state = await authenticate(request, call)
     try:
-        calls = await sync_to_async(metering.calls_in_period)(
+        calls = await sync_to_async(with_fresh_connection(metering.calls_in_period))(
             state.subscription_id, state.period_start, state.period_end
         )
     except DatabaseError:

@@ -37,6 +37,7 @@ from serving.gateway import (
 )
 from serving.models import Deployment
 from serving.problems import problem_body
+from serving.routes import with_fresh_connection
 
 WEBHOOK_TIMEOUT = 10
 WEBHOOK_ATTEMPTS = 6
@@ -98,7 +99,7 @@ async def submit(request, call: Call, slug: str | None = None):
                     f"{call.model} {route.semver} has no running service.",
                     retry_after=5,
                 )
-            job = await sync_to_async(_create_job)(call, data, webhook_url)
+            job = await sync_to_async(with_fresh_connection(_create_job))(call, data, webhook_url)
         except BaseException:
             await quota.release(call.clients.redis, counter)
             raise
@@ -140,7 +141,7 @@ async def status(request, call: Call, job_id: str):
     """GET /v1/jobs/<id>: the job, if it belongs to the key's subscription."""
     state = await authenticate(request, call)
     try:
-        job = await sync_to_async(_find_job)(job_id, state.subscription_id)
+        job = await sync_to_async(with_fresh_connection(_find_job))(job_id, state.subscription_id)
     except DatabaseError:
         raise Refusal("gateway_unavailable", "Jobs cannot be read right now.", 5) from None
     if job is None:

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 
 from asgiref.sync import sync_to_async
-from django.db import DatabaseError
+from django.db import DatabaseError, close_old_connections
 
 from billing.hotcache import FRESH_SECONDS
 from catalog.models import ModelEntry
@@ -32,6 +32,17 @@ class Route:
 
 
 _routes: dict[tuple, tuple[float, Route]] = {}
+
+
+def with_fresh_connection(function):
+    """Run a database lookup of the gateway after dropping a broken or expired connection,
+    as Django's request signals would (the gateway's ASGI paths do not send them)."""
+
+    def run(*args, **kwargs):
+        close_old_connections()
+        return function(*args, **kwargs)
+
+    return run
 
 
 def load_route(entry_id: int, requested: str | None, pinned_major: int | None) -> Route:
@@ -70,7 +81,9 @@ async def route_for(entry_id: int, requested: str | None, pinned_major: int | No
     if cached is not None and time.monotonic() - cached[0] <= FRESH_SECONDS:
         return cached[1]
     try:
-        route = await sync_to_async(load_route)(entry_id, requested, pinned_major)
+        route = await sync_to_async(with_fresh_connection(load_route))(
+            entry_id, requested, pinned_major
+        )
     except DatabaseError:
         if cached is not None:
             return cached[1]

@@ -68,6 +68,10 @@ class TcpProxy:
                     s.shutdown(socket.SHUT_RDWR)
 
     def cut(self) -> None:
+        # shutdown() wakes the thread blocked in accept(); close() alone would leave the
+        # listening socket open until that accept returned.
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)
         self.listener.close()
         for s in self.sockets:
             with contextlib.suppress(OSError):
