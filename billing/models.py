@@ -189,3 +189,204 @@ class MeteringBatch(models.Model):
 
     def __str__(self) -> str:
         return f"batch {self.batch_id}: {self.calls} calls"
+
+
+# --- Paid plans: Stripe customers, billing periods, invoices, webhooks and earnings.
+
+
+class StripeCustomer(models.Model):
+    """A buyer's Stripe customer and the card invoices are charged to (shown, never stored)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stripe_customer"
+    )
+    customer_id = models.CharField(max_length=64, unique=True)
+    payment_method_id = models.CharField(max_length=64, blank=True)
+    card_brand = models.CharField(max_length=20, blank=True)
+    card_last4 = models.CharField(max_length=4, blank=True)
+    card_exp_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    card_exp_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.customer_id})"
+
+    @property
+    def has_card(self) -> bool:
+        return bool(self.payment_method_id)
+
+
+class BillingPeriod(models.Model):
+    """One month of a subscription, with the plan's price as it was when the period opened:
+    a plan edited later changes only periods that open after the edit."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="periods")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="periods")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    fee_minor = models.PositiveIntegerField()
+    included_calls = models.PositiveIntegerField()
+    overage_per_1000_minor = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3)
+    next_plan = models.ForeignKey(
+        Plan,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The plan the subscription changes to when this period closes.",
+    )
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription"],
+                condition=models.Q(status="open"),
+                name="one_open_period_per_subscription",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "end"])]
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id}: {self.start:%Y-%m-%d} – {self.end:%Y-%m-%d}"
+
+
+class Invoice(models.Model):
+    """Our invoice; Stripe only collects it. A closed period has exactly one."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"  # not yet sent to Stripe
+        OPEN = "open", "Open"  # sent, not paid
+        PAID = "paid", "Paid"
+        UNCOLLECTIBLE = "uncollectible", "Uncollectible"  # every scheduled retry failed
+
+    UNPAID_STATUSES = (Status.DRAFT, Status.OPEN, Status.UNCOLLECTIBLE)
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.PROTECT, related_name="invoices"
+    )
+    closes_period = models.OneToOneField(
+        BillingPeriod,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="closing_invoice",
+        help_text="The period whose close produced it; empty for the fee paid at subscribing.",
+    )
+    currency = models.CharField(max_length=3)
+    total_minor = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=14, choices=Status.choices, default=Status.DRAFT)
+    stripe_invoice_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    first_failed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    claimed_until = models.DateTimeField(
+        null=True, blank=True, help_text="Being collected by one worker until then."
+    )
+    paid_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"invoice {self.number} ({self.status})"
+
+    @property
+    def number(self) -> str:
+        return f"MM-{self.pk:06d}"
+
+
+class InvoiceLine(models.Model):
+    class Kind(models.TextChoices):
+        FEE = "fee", "Monthly fee"
+        OVERAGE = "overage", "Calls beyond the included ones"
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    period = models.ForeignKey(BillingPeriod, on_delete=models.PROTECT, related_name="lines")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    description = models.CharField(max_length=200)
+    quantity = models.PositiveBigIntegerField(default=1, help_text="Calls, for overage lines.")
+    amount_minor = models.PositiveIntegerField()
+    stripe_item_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.description}: {self.amount_minor}"
+
+
+class Checkout(models.Model):
+    """A buyer subscribing to a paid plan, until the first period's fee is paid. The
+    subscription is created only then, so a refused card leaves nothing behind."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the payment"
+        COMPLETED = "completed", "Completed"
+        FAILED = "failed", "Failed"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkouts"
+    )
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="checkouts")
+    pinned_major = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.PENDING)
+    stripe_invoice_id = models.CharField(max_length=64, blank=True)
+    subscription = models.OneToOneField(
+        Subscription, null=True, blank=True, on_delete=models.SET_NULL, related_name="checkout"
+    )
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"checkout {self.pk} {self.user} → {self.plan} ({self.status})"
+
+
+class StripeEvent(models.Model):
+    """A webhook event, stored by Stripe's id so that a redelivery is recognised."""
+
+    id = models.CharField(max_length=64, primary_key=True)
+    type = models.CharField(max_length=80)
+    payload = models.JSONField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.id} {self.type}"
+
+
+class EarningsEntry(models.Model):
+    """The publisher's share of one paid invoice: a ledger line per model and period."""
+
+    publisher = models.ForeignKey(
+        "catalog.Publisher", on_delete=models.PROTECT, related_name="earnings"
+    )
+    entry = models.ForeignKey(ModelEntry, on_delete=models.PROTECT, related_name="earnings")
+    invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="earnings")
+    period_start = models.DateTimeField()
+    period_end = models.DateTimeField()
+    gross_minor = models.PositiveIntegerField()
+    share_percent = models.PositiveSmallIntegerField()
+    amount_minor = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period_start", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.publisher_id}/{self.entry_id}: {self.amount_minor} {self.currency}"

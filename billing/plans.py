@@ -43,13 +43,13 @@ def usable_keys(subscription: Subscription):
 
 @dataclass
 class PlansOnPage:
-    plans: list = field(default_factory=list)
     subscription: Subscription | None = None
     keys: list[ApiKey] = field(default_factory=list)
 
 
 def plans_on_page(entry: ModelEntry, user) -> PlansOnPage:
-    """The open plans of `entry`, and the viewer's subscription and usable keys if any."""
+    """The viewer's subscription to `entry` and its usable keys, if any (the plans themselves
+    are in the pricing table)."""
     subscription = open_subscription(user, entry)
     keys = list(usable_keys(subscription)) if subscription else []
-    return PlansOnPage(list(entry.plans.filter(is_active=True)), subscription, keys)
+    return PlansOnPage(subscription, keys)

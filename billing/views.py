@@ -84,6 +84,8 @@ def subscription(request, pk: int):
 @require_POST
 def subscribe(request, plan_id: int):
     plan = get_object_or_404(Plan.objects.select_related("entry"), pk=plan_id, is_active=True)
+    if not plan.is_free:
+        return redirect("payments:subscribe", plan.pk)  # paid plans need a card first
     try:
         sub = start_subscription(request.user, plan)
     except SubscriptionError as exc:
@@ -156,13 +158,15 @@ def console(request, slug: str, semver: str):
 
 @login_required
 def plans(request, slug: str):
-    """/publish/models/<slug>/plans/: the free tiers of a model, for its publisher's members."""
+    """/publish/models/<slug>/plans/: the free tiers of a model, for its publisher's members
+    (paid plans have their own editor, linked from the page)."""
     entry = get_object_or_404(ModelEntry.objects.select_related("publisher"), slug=slug)
     if not is_member(request.user, entry.publisher):
         raise Http404("No such model among your publishers' models.")
+    free = entry.plans.filter(monthly_fee_minor=0, overage_per_1000_minor=0)
     editing = None
     if "plan" in request.POST:
-        editing = get_object_or_404(Plan, pk=request.POST["plan"], entry=entry)
+        editing = get_object_or_404(free, pk=request.POST["plan"])
     form = FreePlanForm(request.POST or None, instance=editing, entry=entry)
     if request.method == "POST" and form.is_valid():
         try:
@@ -174,7 +178,7 @@ def plans(request, slug: str):
             return redirect("billing_publish:plans", entry.slug)
     forms = [
         (p, form if editing and p.pk == editing.pk else FreePlanForm(instance=p, entry=entry))
-        for p in entry.plans.all()
+        for p in free
     ]
     new_form = form if editing is None else FreePlanForm(entry=entry)
     context = {"entry": entry, "form": new_form, "forms": forms}

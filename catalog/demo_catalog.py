@@ -133,7 +133,7 @@ MODELS: list[DemoModel] = [
                 },
                 "output": {
                     "label": "setosa",
-                    "probabilities": {"setosa": 0.979, "versicolor": 0.021, "virginica": 0.0},
+                    "probabilities": {"setosa": 0.982, "versicolor": 0.018, "virginica": 0.0},
                 },
             },
             {
@@ -146,7 +146,7 @@ MODELS: list[DemoModel] = [
                 },
                 "output": {
                     "label": "virginica",
-                    "probabilities": {"setosa": 0.0, "versicolor": 0.025, "virginica": 0.975},
+                    "probabilities": {"setosa": 0.0, "versicolor": 0.08, "virginica": 0.92},
                 },
             },
         ],
@@ -154,7 +154,7 @@ MODELS: list[DemoModel] = [
             DemoVersion("1.0.0", "First release: logistic regression, accuracy 0.97.", "live"),
         ],
         trained_by="iris_skops",
-        latency_slo_p95_ms=30,
+        latency_slo_p95_ms=250,
     ),
     DemoModel(
         slug="diabetes-progression",
@@ -190,7 +190,11 @@ MODELS: list[DemoModel] = [
             }
         ),
         output_schema=obj(
-            {"progression": number("Predicted disease progression one year after baseline", 0, 400)}
+            {
+                "progression": number(
+                    "Predicted disease progression one year after baseline (a linear model: unbounded)"
+                )
+            }
         ),
         examples=[
             {
@@ -207,10 +211,10 @@ MODELS: list[DemoModel] = [
                     "s5": 0.020,
                     "s6": -0.018,
                 },
-                "output": {"progression": 206.1},
+                "output": {"progression": 199.8},
             }
         ],
-        latency_slo_p95_ms=25,
+        latency_slo_p95_ms=250,
     ),
     DemoModel(
         slug="wine-cultivar-classifier",

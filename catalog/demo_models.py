@@ -41,3 +41,33 @@ def diabetes_rows(count: int) -> list[dict]:
 
     data = load_diabetes().data[:count]
     return [dict(zip(DIABETES_FEATURES, map(float, row), strict=True)) for row in data]
+
+
+def iris_eval_csv(path: Path) -> Path:
+    """Every iris flower with its species in a `species` column: the accuracy gate's set."""
+    import csv
+
+    from sklearn.datasets import load_iris
+
+    iris = load_iris()
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*IRIS_FEATURES, "species"])
+        for row, target in zip(iris.data, iris.target, strict=True):
+            writer.writerow([*map(float, row), iris.target_names[target]])
+    return path
+
+
+def diabetes_eval_csv(path: Path) -> Path:
+    """Every diabetes patient with the measured progression in a `progression` column."""
+    import csv
+
+    from sklearn.datasets import load_diabetes
+
+    data = load_diabetes()
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*DIABETES_FEATURES, "progression"])
+        for row, target in zip(data.data, data.target, strict=True):
+            writer.writerow([*map(float, row), float(target)])
+    return path

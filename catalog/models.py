@@ -261,6 +261,33 @@ class VersionTransition(models.Model):
         return f"{self.version}: {self.from_state} → {self.to_state}"
 
 
+class OrderedJSONField(models.JSONField):
+    """JSON that keeps its keys in the order written.
+
+    PostgreSQL's jsonb reorders object keys, but a contract's input properties are the model's
+    feature columns in declared order (serving/bento/mapping.py), so schemas are stored as
+    `json`, which keeps the text as given. Other databases store text already.
+    """
+
+    def db_type(self, connection):
+        if connection.vendor == "postgresql":
+            return "json"
+        return super().db_type(connection)
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        adapted = super().get_db_prep_value(value, connection, prepared)
+        if connection.vendor == "postgresql" and hasattr(adapted, "obj"):
+            from psycopg.types.json import Json  # sent as jsonb it would be reordered
+
+            return Json(adapted.obj, dumps=adapted.dumps)
+        return adapted
+
+    def from_db_value(self, value, expression, connection):
+        if isinstance(value, dict | list):  # psycopg decodes `json` itself
+            return value
+        return super().from_db_value(value, expression, connection)
+
+
 class Contract(models.Model):
     """What a version promises: typed input and output, limits, latency and errors."""
 
@@ -273,9 +300,9 @@ class Contract(models.Model):
         PREVIOUS_VERSION = "previous-version", "Serve the previous version, marked degraded"
 
     version = models.OneToOneField(ModelVersion, on_delete=models.CASCADE, related_name="contract")
-    input_schema = models.JSONField()
-    output_schema = models.JSONField()
-    examples = models.JSONField(default=list, help_text='[{"name", "input", "output"}]')
+    input_schema = OrderedJSONField()
+    output_schema = OrderedJSONField()
+    examples = OrderedJSONField(default=list, help_text='[{"name", "input", "output"}]')
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.SYNC)
     timeout_ms = models.PositiveIntegerField(default=10_000)
     latency_slo_p95_ms = models.PositiveIntegerField(default=200)

@@ -4,6 +4,7 @@ from django.urls import path
 
 # Imported for its side effect: it registers the <semver:...> path converter.
 import catalog.urls  # noqa: F401
+from billing import plan_views
 from catalog.views import publishers, publishing
 
 app_name = "publish"
@@ -18,6 +19,15 @@ urlpatterns = [
     path(version, publishing.version_progress, name="version"),
     path(version + "retry/", publishing.version_retry, name="version_retry"),
     path(version + "delete/", publishing.version_delete, name="version_delete"),
+    path(version + "rerun-gates/", publishing.version_rerun_gates, name="version_rerun_gates"),
+    path(version + "deprecate/", publishing.version_deprecate, name="version_deprecate"),
+    path(version + "retire/", publishing.version_retire, name="version_retire"),
+    path("models/<slug:slug>/plans/new/", plan_views.plan_new, name="paid_plan_new"),
+    path(
+        "models/<slug:slug>/plans/<int:plan_id>/edit/",
+        plan_views.plan_edit,
+        name="paid_plan_edit",
+    ),
     path("schema-proposal/", publishing.schema_proposal, name="schema_proposal"),
     path("publishers/new/", publishers.publisher_new, name="publisher_new"),
     path("publishers/<slug:slug>/members/", publishers.members, name="members"),

@@ -72,8 +72,9 @@ def _exact(entry: ModelEntry, semver: str) -> ModelVersion:
 
 
 def successor(version: ModelVersion) -> str | None:
-    """What replaces a retired version: the newest live one in its major, else the newest."""
-    live = version.entry.versions.filter(state__in=ModelVersion.LIVE_STATES)
+    """What replaces a retired version (or one about to retire): the newest other live
+    version in its major, else the newest other live version."""
+    live = version.entry.versions.filter(state__in=ModelVersion.LIVE_STATES).exclude(pk=version.pk)
     same_major = live.filter(major=version.major).order_by("-minor", "-patch").first()
     newest = same_major or live.order_by("-major", "-minor", "-patch").first()
     return newest.semver if newest else None

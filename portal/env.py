@@ -60,3 +60,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_int_list(name: str, default: list[int]) -> list[int]:
+    value = _raw(name)
+    if value is None:
+        return default
+    try:
+        return [int(item) for item in value.split(",") if item.strip()]
+    except ValueError:
+        raise ImproperlyConfiguredEnv(f"{name}={value!r} is not a list of integers.") from None

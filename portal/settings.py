@@ -8,7 +8,14 @@ from pathlib import Path
 
 import dj_database_url
 
-from portal.env import ImproperlyConfiguredEnv, env_bool, env_int, env_list, env_str
+from portal.env import (
+    ImproperlyConfiguredEnv,
+    env_bool,
+    env_int,
+    env_int_list,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -114,12 +121,14 @@ else:
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL == "filesystem://":
     _celery_dir = VAR_DIR / "celery"
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (_celery_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_celery_dir / "queue"),
         "data_folder_out": str(_celery_dir / "queue"),
         "processed_folder": str(_celery_dir / "processed"),
+        # Broadcasts (remote control); kombu's default is a `control` folder in the cwd.
+        "control_folder": str(_celery_dir / "control"),
         "store_processed": False,
     }
 CELERY_TASK_DEFAULT_QUEUE = "default"
@@ -131,6 +140,7 @@ CELERY_TASK_ROUTES = {
     "serving.tasks.run_gates": {"queue": "gates"},
     "serving.tasks.run_job": {"queue": "inference"},
     "serving.tasks.deliver_webhook": {"queue": "inference"},
+    "serving.tasks.recheck_gates": {"queue": "gates"},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -150,6 +160,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Metered calls move from Redis counters to hourly UsageRecord rows.
     "flush-usage": {"task": "billing.tasks.flush_usage", "schedule": 30.0},
+    "recheck-live-versions": {"task": "serving.tasks.recheck_live_versions", "schedule": 86400.0},
+    "retire-sunset-versions": {"task": "serving.tasks.retire_sunset_versions", "schedule": 3600.0},
+    # Closes due billing periods, then retries unpaid invoices and suspends after grace.
+    "billing-run": {"task": "billing.tasks.run_billing", "schedule": 300.0},
 }
 
 # --- Publishing pipeline and serving hosts.
@@ -162,6 +176,32 @@ SERVING_HOST_MEMORY_MB = env_int("SERVING_HOST_MEMORY_MB", 1024)
 if SERVING_HOST_KIND not in ("cpu", "gpu"):
     raise ImproperlyConfiguredEnv(f"SERVING_HOST_KIND={SERVING_HOST_KIND!r} must be cpu or gpu.")
 PIPELINE_STALL_MINUTES = env_int("PIPELINE_STALL_MINUTES", 30)
+# The latency gate's bounded load: this many concurrent clients for this many seconds.
+GATE_LATENCY_CLIENTS = env_int("GATE_LATENCY_CLIENTS", 4)
+GATE_LATENCY_SECONDS = env_int("GATE_LATENCY_SECONDS", 5)
+
+# --- Billing. The portal is the billing engine; Stripe (or localstripe in tests, through
+# STRIPE_API_BASE) is the payment rail. Keys are unset on the embedded defaults: paid plans then
+# say that card payments are not configured.
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
+STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com").rstrip("/")
+STRIPE_JS_URL = env_str("STRIPE_JS_URL", "https://js.stripe.com/v3/")
+# Seconds a Stripe call may take before the call (and the period close) is retried later.
+STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 20)
+# The publisher's share of each paid invoice, in whole percent.
+REVENUE_SHARE_PERCENT = env_int("REVENUE_SHARE_PERCENT", 80)
+# After a failed payment: retried after each of these hours in turn; keys suspended once the
+# first failure is this many days old, and served again as soon as the invoice is paid.
+BILLING_RETRY_HOURS = env_int_list("BILLING_RETRY_HOURS", [24, 72, 120])
+BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 7)
+# When Stripe cannot be reached, a period's invoice is collected again after this long.
+BILLING_UNREACHABLE_RETRY_MINUTES = env_int("BILLING_UNREACHABLE_RETRY_MINUTES", 15)
+# A period closes this long after its end, once the gateway has flushed its last hour of usage.
+BILLING_CLOSE_DELAY_MINUTES = env_int("BILLING_CLOSE_DELAY_MINUTES", 10)
+if not 0 <= REVENUE_SHARE_PERCENT <= 100:
+    raise ImproperlyConfiguredEnv(f"REVENUE_SHARE_PERCENT={REVENUE_SHARE_PERCENT} is not 0-100.")
 
 # --- Gateway. Job webhooks to private or loopback addresses are refused unless allowed
 # (a webhook URL must not reach the platform's own network).

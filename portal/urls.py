@@ -24,6 +24,7 @@ urlpatterns = [
     path("publish/models/<slug:slug>/", include("billing.publish_urls")),
     path("publish/", include("catalog.publish_urls")),
     path("billing/", include("billing.urls")),
+    path("billing/", include("billing.payment_urls")),
     path("api/", include("catalog.api.urls")),
     path("v1/", include("serving.gateway_urls")),
     path("metrics", gateway_views.metrics_view, name="metrics"),

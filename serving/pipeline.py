@@ -1,4 +1,4 @@
-"""The publishing pipeline: validate → build → deploy → smoke test → published.
+"""The publishing pipeline: validate → build → deploy → gates → published.
 
 Each stage is a function here, called by a thin Celery task in `serving/tasks.py` with a
 version id. A stage first *claims* the version with a conditional UPDATE (state and stage
@@ -23,7 +23,6 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
-from catalog.contracts import schema_errors
 from catalog.lifecycle import TransitionError, transition
 from catalog.models import ModelVersion
 from serving.models import Deployment, ServingHost
@@ -277,8 +276,8 @@ def choose_host(kind: str) -> ServingHost | None:
 
 
 def gates_stage(version_id: int, worker: str) -> bool:
-    """Call the running service with every contract example; outputs must satisfy the schema."""
-    import httpx
+    """Run every compliance gate against the running service; publish only if all pass."""
+    from serving.compliance import failure_summary, run_gates
 
     version = claim(
         version_id,
@@ -291,44 +290,16 @@ def gates_stage(version_id: int, worker: str) -> bool:
         return False
     if version.state == S.BUILDING:
         transition(
-            version, S.TESTING, label=f"worker {worker}", reason="Smoke test of the examples."
+            version, S.TESTING, label=f"worker {worker}", reason="Running the compliance gates."
         )
-    deployment = version.deployments.filter(status=Deployment.Status.RUNNING).first()
-    if deployment is None:
+    if not version.deployments.filter(status=Deployment.Status.RUNNING).exists():
         raise TransientError("The service is not running yet.")
-    contract = version.contract
-    timeout = contract.timeout_ms / 1000
-    problems = []
-    with httpx.Client(timeout=timeout) as client:
-        for number, example in enumerate(contract.examples, start=1):
-            name = example.get("name") or f"#{number}"
-            try:
-                response = client.post(f"{deployment.url}/predict", json=example["input"])
-            except httpx.TimeoutException:
-                problems.append(
-                    f"example {name!r} took longer than the {contract.timeout_ms} ms timeout"
-                )
-                continue
-            except httpx.TransportError as exc:
-                raise TransientError(f"The service did not answer: {exc}") from exc
-            if response.status_code != 200:
-                problems.append(
-                    f"example {name!r} got HTTP {response.status_code}: {response.text[:300]}"
-                )
-                continue
-            errors = schema_errors(contract.output_schema, response.json())
-            if errors:
-                problems.append(
-                    f"example {name!r}: the model's output {response.text[:200]} does not satisfy "
-                    f"the output schema: {'; '.join(errors[:3])}"
-                )
-            else:
-                append_log(version, f"Example {name!r} answered {response.text[:200]}")
-    if problems:
-        fail(
-            version,
-            "The contract's examples failed against the running service: " + "; ".join(problems),
-        )
+    run = run_gates(version, trigger="pipeline")
+    for result in run.results.all():
+        mark = "pass" if result.passed else "FAIL"
+        append_log(version, f"Gate {result.name}: {mark}: {result.message}")
+    if not run.passed:
+        fail(version, f"Compliance gates failed: {failure_summary(run)}")
         return False
     publish(version)
     return True
@@ -338,7 +309,7 @@ def publish(version: ModelVersion) -> None:
     with transaction.atomic():
         transition(version, S.PUBLISHED, label="pipeline", reason="Every stage passed.")
         ModelVersion.objects.filter(pk=version.pk).update(stage=Stage.DONE, pipeline_worker="")
-    append_log(version, "Published: the endpoint is live.")
+    append_log(version, "Every gate passed. Published: the endpoint is live.")
 
 
 # --- Services on hosts -------------------------------------------------------------------------

@@ -75,6 +75,46 @@ def run_gates(self, version_id: int) -> None:
 
 
 @shared_task
+def recheck_gates(version_id: int, trigger: str) -> None:
+    """Re-run the gates of a live version (on demand or daily); flags it when it fails."""
+    from serving.compliance import recheck_live_version
+
+    version = ModelVersion.objects.filter(pk=version_id, state__in=ModelVersion.LIVE_STATES).first()
+    if version is not None:
+        recheck_live_version(version, trigger)
+
+
+@shared_task
+def recheck_live_versions() -> int:
+    """Beat, daily: every live version with a running service proves its contract again."""
+    live = ModelVersion.objects.filter(
+        state__in=ModelVersion.LIVE_STATES, deployments__status=Deployment.Status.RUNNING
+    ).distinct()
+    ids = list(live.values_list("pk", flat=True))
+    for version_id in ids:
+        recheck_gates.delay(version_id, "daily")
+    return len(ids)
+
+
+@shared_task
+def retire_sunset_versions() -> int:
+    """Beat: deprecated versions whose sunset date has passed are retired."""
+    from catalog.lifecycle import TransitionError, retire
+
+    due = ModelVersion.objects.filter(
+        state=ModelVersion.State.DEPRECATED, sunset_at__lte=timezone.now()
+    )
+    retired = 0
+    for version in due:
+        try:
+            retire(version, label="sunset")
+            retired += 1
+        except TransitionError:
+            continue  # changed meanwhile
+    return retired
+
+
+@shared_task
 def stop_deployment(deployment_id: int, pgid: int | None) -> None:
     """Runs on the host's queue."""
     hosts.stop_deployment(deployment_id, pgid)

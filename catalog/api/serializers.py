@@ -11,6 +11,7 @@ from rest_framework.exceptions import PermissionDenied
 from catalog.contracts import ContractError, check_contract, check_error_codes, check_schema
 from catalog.models import Contract, Framework, Hardware, ModelEntry, ModelVersion, Publisher
 from catalog.uploads import CONTRACT_FIELDS, UploadError
+from catalog.version_actions import sunset_from_date
 from catalog.visibility import is_member, visible_versions
 
 MAX_TAGS = 20
@@ -130,9 +131,33 @@ class VersionSerializer(VersionSummarySerializer):
             "created_at",
             "published_at",
             "sunset_at",
+            "deprecation_note",
+            "flagged_at",
+            "flag_reason",
             "url",
             "contract",
         ]
+
+
+class DeprecateSerializer(serializers.Serializer):
+    """What deprecating a published version takes: the day it retires, and a note."""
+
+    sunset_on = serializers.DateField(
+        help_text="YYYY-MM-DD, after today: the version retires at the start of this day (UTC)."
+    )
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="Shown to subscribers with the deprecation, e.g. which version to move to.",
+    )
+
+    def validate(self, attrs):
+        try:
+            attrs["sunset_at"] = sunset_from_date(attrs["sunset_on"])
+        except ValueError as exc:
+            raise serializers.ValidationError({"sunset_on": [str(exc)]}) from None
+        return attrs
 
 
 class VersionStatusSerializer(VersionSerializer):

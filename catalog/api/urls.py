@@ -26,6 +26,21 @@ urlpatterns = [
         views.VersionRetryView.as_view(),
         name="version-retry",
     ),
+    path(
+        "models/<str:slug>/versions/<str:semver>/rerun-gates/",
+        views.VersionRerunGatesView.as_view(),
+        name="version-rerun-gates",
+    ),
+    path(
+        "models/<str:slug>/versions/<str:semver>/deprecate/",
+        views.VersionDeprecateView.as_view(),
+        name="version-deprecate",
+    ),
+    path(
+        "models/<str:slug>/versions/<str:semver>/retire/",
+        views.VersionRetireView.as_view(),
+        name="version-retire",
+    ),
     path("schema-proposals/", views.SchemaProposalView.as_view(), name="schema-proposals"),
     path(
         "models/<str:slug>/versions/<str:semver>/contract/",

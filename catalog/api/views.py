@@ -10,10 +10,12 @@ from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnl
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from catalog import version_actions
 from catalog.api.filters import ModelQuerySerializer, filter_entries
 from catalog.api.permissions import IsPublisherMemberOrReadOnly
 from catalog.api.serializers import (
     ContractSerializer,
+    DeprecateSerializer,
     ModelEntryDetailSerializer,
     ModelEntrySerializer,
     ModelEntryWriteSerializer,
@@ -305,6 +307,91 @@ class VersionRetryView(_VersionLookup, generics.GenericAPIView):
         except ActionRefused as exc:
             raise Conflict(str(exc)) from None
         return Response(self.get_serializer(version).data)
+
+
+class _LiveVersionAction(_VersionLookup, generics.GenericAPIView):
+    """A member's action on a live version, taken by the subclass's `act(version)`; a refused
+    one answers 409 saying why."""
+
+    serializer_class = VersionStatusSerializer
+    permission_classes = [IsAuthenticated]
+    success_status = status.HTTP_200_OK
+
+    def post(self, request, *args, **kwargs):
+        version = self.get_member_version()
+        try:
+            self.act(version)
+        except ActionRefused as exc:
+            raise Conflict(str(exc)) from None
+        version.refresh_from_db()
+        return Response(self.get_serializer(version).data, status=self.success_status)
+
+
+@extend_schema_view(
+    post=extend_schema(
+        tags=["versions"],
+        summary="Re-run the compliance gates of a live version",
+        description=(
+            "Queues a run of every gate against the live service (202). Its results appear on "
+            "the contract page; if the version now fails, it is flagged (`flagged_at`, "
+            "`flag_reason`) and its publisher is emailed."
+        ),
+        request=None,
+        responses={202: VersionStatusSerializer, 401: _NO_AUTH, 404: _NOT_FOUND, 409: _CONFLICT},
+    )
+)
+class VersionRerunGatesView(_LiveVersionAction):
+    success_status = status.HTTP_202_ACCEPTED
+
+    def act(self, version: ModelVersion) -> None:
+        version_actions.rerun_gates(version)
+
+
+@extend_schema_view(
+    post=extend_schema(
+        tags=["versions"],
+        summary="Deprecate a published version",
+        description=(
+            "Marks the version deprecated until `sunset_on`; subscribers see the date on the "
+            "contract page, and the version retires by itself then."
+        ),
+        request=DeprecateSerializer,
+        responses={
+            200: VersionStatusSerializer,
+            400: _BAD_INPUT,
+            401: _NO_AUTH,
+            404: _NOT_FOUND,
+            409: _CONFLICT,
+        },
+    )
+)
+class VersionDeprecateView(_LiveVersionAction):
+    def act(self, version: ModelVersion) -> None:
+        body = DeprecateSerializer(data=self.request.data)
+        body.is_valid(raise_exception=True)
+        version_actions.deprecate(
+            version,
+            self.request.user,
+            body.validated_data["sunset_at"],
+            body.validated_data.get("note", ""),
+        )
+
+
+@extend_schema_view(
+    post=extend_schema(
+        tags=["versions"],
+        summary="Retire a live version",
+        description=(
+            "Stops the endpoint now: calls to the version get 410 Gone naming its successor, "
+            "the newest other live version in its major (else the newest live version)."
+        ),
+        request=None,
+        responses={200: VersionStatusSerializer, 401: _NO_AUTH, 404: _NOT_FOUND, 409: _CONFLICT},
+    )
+)
+class VersionRetireView(_LiveVersionAction):
+    def act(self, version: ModelVersion) -> None:
+        version_actions.retire(version, self.request.user)
 
 
 @extend_schema_view(

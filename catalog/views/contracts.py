@@ -12,8 +12,10 @@ from catalog.contracts import describe_fields, error_codes_for
 from catalog.local_runs import local_run_for
 from catalog.models import ModelVersion
 from catalog.openapi import build_openapi, predict_path, to_yaml
+from catalog.resolution import successor
 from catalog.snippets import snippets_for
 from catalog.visibility import is_member, version_for_page, visible_versions
+from serving.gate_reports import latest_report, running_since
 
 
 @require_safe
@@ -49,6 +51,7 @@ def _contract_page(request, version: ModelVersion):
     entry, contract = version.entry, version.contract
     versions = list(visible_versions(entry, request.user))
     newest_live = next((v for v in versions if v.is_live), None)
+    retired = version.state == ModelVersion.State.RETIRED
     context = {
         "entry": entry,
         "version": version,
@@ -76,6 +79,9 @@ def _contract_page(request, version: ModelVersion):
         "console_input": json.dumps(
             contract.examples[0]["input"] if contract.examples else {}, indent=2
         ),
+        "gate_report": latest_report(version),
+        "gates_running_since": running_since(version),
+        "successor": entry.versions.filter(semver=successor(version)).first() if retired else None,
     }
     return render(request, "catalog/version.html", context)
 

@@ -12,12 +12,15 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from catalog import entries, uploads, version_actions
+from catalog.lifecycle_forms import DeprecateForm
 from catalog.models import ModelEntry, ModelVersion
 from catalog.progress import progress_of
+from catalog.resolution import successor
 from catalog.schema_proposal import ProposalError, propose_from_text
 from catalog.upload_forms import EntryForm, VersionForm
 from catalog.upload_limits import limit_upload_size, oversize_files
 from catalog.visibility import is_member
+from serving.gate_reports import latest_report, running_since
 
 # Which example text a "Propose a schema" button reads, per schema it fills.
 PROPOSAL_SOURCES = {"input": "example_request", "output": "example_response"}
@@ -147,9 +150,22 @@ def schema_proposal(request):
 @login_required
 def version_progress(request, slug, semver):
     version = _member_version(request, slug, semver)
-    context = {"entry": version.entry, "version": version, "progress": progress_of(version)}
-    template = "publish/version.html#progress" if request.htmx else "publish/version.html"
-    return render(request, template, context)
+    if request.htmx:
+        context = {"entry": version.entry, "version": version, "progress": progress_of(version)}
+        return render(request, "publish/version.html#progress", context)
+    return _version_page(request, version)
+
+
+def _version_page(request, version: ModelVersion, deprecate_form: DeprecateForm | None = None):
+    context = {
+        "entry": version.entry,
+        "version": version,
+        "progress": progress_of(version),
+        "gate_report": latest_report(version),
+        "gates_running_since": running_since(version),
+        "deprecate_form": deprecate_form or DeprecateForm(),
+    }
+    return render(request, "publish/version.html", context)
 
 
 @login_required
@@ -179,3 +195,59 @@ def version_delete(request, slug, semver):
         return redirect("publish:version", slug, semver)
     messages.success(request, f"Version {semver} is deleted.")
     return redirect("publish:entry", slug)
+
+
+@login_required
+@require_POST
+def version_rerun_gates(request, slug, semver):
+    version = _member_version(request, slug, semver)
+    try:
+        version_actions.rerun_gates(version)
+    except version_actions.ActionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"The gates of {version.semver} are queued to run again; if they fail now, the "
+            "version is flagged on its page and you get an email.",
+        )
+    return redirect("publish:version", slug, semver)
+
+
+@login_required
+@require_POST
+def version_deprecate(request, slug, semver):
+    version = _member_version(request, slug, semver)
+    form = DeprecateForm(request.POST)
+    if not form.is_valid():
+        return _version_page(request, version, deprecate_form=form)
+    try:
+        version_actions.deprecate(
+            version, request.user, form.cleaned_data["sunset_at"], form.cleaned_data["note"]
+        )
+    except version_actions.ActionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"Version {semver} is deprecated; it retires on "
+            f"{form.cleaned_data['sunset_on']:%-d %B %Y}.",
+        )
+    return redirect("publish:version", slug, semver)
+
+
+@login_required
+def version_retire(request, slug, semver):
+    """GET asks for confirmation; POST retires."""
+    version = _member_version(request, slug, semver)
+    if request.method != "POST":
+        replacement = successor(version)
+        context = {"entry": version.entry, "version": version, "successor": replacement}
+        return render(request, "publish/version_retire.html", context)
+    try:
+        version_actions.retire(version, request.user)
+    except version_actions.ActionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Version {semver} is retired; its endpoint has stopped.")
+    return redirect("publish:version", slug, semver)

@@ -17,6 +17,7 @@ from django.db import connection
 
 from catalog.models import ModelVersion
 from serving.models import Deployment, ServingHost
+from tests.e2e.conftest import browser, page  # noqa: F401 - for the browser upload test
 
 REPO = Path(__file__).resolve().parents[2]
 HOST = "test"
@@ -90,7 +91,14 @@ def pipeline_env(django_db_setup, django_db_blocker, tmp_path_factory):
     home = tmp_path_factory.mktemp("bentoml")
     with django_db_blocker.unblock():
         url = database_url()
-    env = dict(os.environ, DATABASE_URL=url, BENTOML_HOME=str(home))
+    # A short latency gate keeps the suite fast; its figures are still real.
+    env = dict(
+        os.environ,
+        DATABASE_URL=url,
+        BENTOML_HOME=str(home),
+        GATE_LATENCY_CLIENTS="4",
+        GATE_LATENCY_SECONDS="2",
+    )
     return {"env": env, "bentoml_home": home}
 
 
@@ -157,8 +165,17 @@ def wait_until(predicate, timeout: float = 60, message: str = "condition"):
     pytest.fail(f"Timed out after {timeout} s waiting for {message}.")
 
 
-def upload_version(entry, artifact: Path, framework: str, contract: dict, semver="1.0.0", **extra):
-    """What an upload does, minus the form: store the artifact, declare the contract, submit."""
+def upload_version(
+    entry,
+    artifact: Path,
+    framework: str,
+    contract: dict,
+    semver="1.0.0",
+    evaluation: tuple[Path, str, str, float] | None = None,
+    **extra,
+):
+    """What an upload does, minus the form: store the artifact (and the evaluation set:
+    csv, target column, metric, threshold), declare the contract, submit."""
     import hashlib
 
     from django.core.files import File
@@ -169,8 +186,28 @@ def upload_version(entry, artifact: Path, framework: str, contract: dict, semver
     version = ModelVersion(entry=entry, semver=semver, framework=framework, **extra)
     with artifact.open("rb") as handle:
         version.artifact.save(artifact.name, File(handle), save=False)
+    if evaluation:
+        csv_path, version.eval_target_column, version.eval_metric, version.eval_threshold = (
+            evaluation
+        )
+        with csv_path.open("rb") as handle:
+            version.eval_set.save(csv_path.name, File(handle), save=False)
     version.artifact_sha256 = hashlib.sha256(artifact.read_bytes()).hexdigest()
     version.save()
     Contract.objects.create(version=version, **contract)
     submit_version(version)
     return version
+
+
+def iris_evaluation(folder: Path) -> tuple[Path, str, str, float]:
+    """The whole iris dataset as an evaluation set, scored by accuracy (the model gets 0.97)."""
+    from catalog.demo_models import iris_eval_csv
+
+    return iris_eval_csv(folder / "iris-eval.csv"), "species", "accuracy", 0.9
+
+
+def diabetes_evaluation(folder: Path) -> tuple[Path, str, str, float]:
+    """The diabetes dataset as an evaluation set, scored by R² (the model gets 0.51)."""
+    from catalog.demo_models import diabetes_eval_csv
+
+    return diabetes_eval_csv(folder / "diabetes-eval.csv"), "progression", "r2", 0.4

@@ -6,7 +6,12 @@ import pytest
 
 from catalog.demo_models import diabetes_rows, train_diabetes_onnx, train_iris_skops
 from tests.factories import IRIS_EXAMPLE, IRIS_INPUT, IRIS_OUTPUT, make_entry
-from tests.pipeline.conftest import upload_version, wait_for_state
+from tests.pipeline.conftest import (
+    diabetes_evaluation,
+    iris_evaluation,
+    upload_version,
+    wait_for_state,
+)
 
 pytestmark = [pytest.mark.pipeline]
 
@@ -34,7 +39,10 @@ def test_it_builds_serves_and_publishes_a_skops_model(pipeline, tmp_path):
         "output_schema": IRIS_OUTPUT,
         "examples": [IRIS_EXAMPLE],
     }
-    version = wait_for_state(upload_version(entry, artifact, "sklearn", contract), worker=pipeline)
+    version = wait_for_state(
+        upload_version(entry, artifact, "sklearn", contract, evaluation=iris_evaluation(tmp_path)),
+        worker=pipeline,
+    )
 
     assert version.state == "published", version.failure_reason
     assert version.bento_tag.startswith("iris:1.0.0")
@@ -57,7 +65,10 @@ def test_it_builds_serves_and_publishes_an_onnx_model(pipeline, tmp_path):
         "output_schema": DIABETES_OUTPUT,
         "examples": [{"name": "first patient", "input": patient}],
     }
-    version = wait_for_state(upload_version(entry, artifact, "onnx", contract), worker=pipeline)
+    version = wait_for_state(
+        upload_version(entry, artifact, "onnx", contract, evaluation=diabetes_evaluation(tmp_path)),
+        worker=pipeline,
+    )
 
     assert version.state == "published", version.failure_reason
     deployment = version.deployments.get(status="running")

@@ -5,7 +5,12 @@ import pytest
 
 from catalog.demo_models import train_iris_skops
 from tests.factories import IRIS_EXAMPLE, IRIS_INPUT, IRIS_OUTPUT, make_entry
-from tests.pipeline.conftest import upload_version, wait_for_state, wait_until
+from tests.pipeline.conftest import (
+    iris_evaluation,
+    upload_version,
+    wait_for_state,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.pipeline]
 
@@ -17,7 +22,13 @@ def test_a_build_interrupted_by_a_worker_crash_is_resumed_after_restart(pipeline
         "examples": [IRIS_EXAMPLE],
     }
     artifact = train_iris_skops(tmp_path / "iris.skops")
-    version = upload_version(make_entry(slug="crashy"), artifact, "sklearn", contract)
+    version = upload_version(
+        make_entry(slug="crashy"),
+        artifact,
+        "sklearn",
+        contract,
+        evaluation=iris_evaluation(tmp_path),
+    )
 
     def building():
         version.refresh_from_db()

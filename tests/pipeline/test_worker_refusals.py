@@ -4,7 +4,7 @@ import pytest
 
 from catalog.demo_models import train_diabetes_onnx, train_iris_skops
 from tests.factories import IRIS_EXAMPLE, IRIS_INPUT, IRIS_OUTPUT, make_entry
-from tests.pipeline.conftest import upload_version, wait_for_state
+from tests.pipeline.conftest import iris_evaluation, upload_version, wait_for_state
 
 pytestmark = [pytest.mark.pipeline]
 
@@ -57,10 +57,15 @@ def test_a_contract_the_real_output_breaks_fails_the_gates_and_stops_the_service
     contract = {"input_schema": IRIS_INPUT, "output_schema": strict, "examples": [example]}
     artifact = train_iris_skops(tmp_path / "iris.skops")
 
-    version = wait_for_state(upload_version(make_entry(), artifact, "sklearn", contract))
+    version = wait_for_state(
+        upload_version(
+            make_entry(), artifact, "sklearn", contract, evaluation=iris_evaluation(tmp_path)
+        )
+    )
     assert version.state == "failed"
     assert version.failed_stage == "gates"
-    assert "does not satisfy the output schema" in version.failure_reason
+    assert "conformance" in version.failure_reason
+    assert "breaks the output schema" in version.failure_reason
     assert "probabilities/setosa" in version.failure_reason
     assert version.transitions.last().to_state == "failed"
 

@@ -142,6 +142,17 @@ TRAINERS = {
     "iris_skops": (demo_models.train_iris_skops, "iris.skops"),
     "diabetes_onnx": (demo_models.train_diabetes_onnx, "diabetes.onnx"),
 }
+# The evaluation set each trained model declares: writer, file, target column, metric, threshold.
+EVAL_SETS = {
+    "iris_skops": (demo_models.iris_eval_csv, "iris-eval.csv", "species", "accuracy", 0.95),
+    "diabetes_onnx": (
+        demo_models.diabetes_eval_csv,
+        "diabetes-eval.csv",
+        "progression",
+        "r2",
+        0.45,
+    ),
+}
 
 
 def _attach_trained_artifact(version: ModelVersion, trained_by: str) -> None:
@@ -151,6 +162,11 @@ def _attach_trained_artifact(version: ModelVersion, trained_by: str) -> None:
         data = path.read_bytes()
         with path.open("rb") as handle:
             version.artifact.save(filename, File(handle), save=False)
+        write_eval, eval_name, target, metric, threshold = EVAL_SETS[trained_by]
+        with write_eval(Path(tmp) / eval_name).open("rb") as handle:
+            version.eval_set.save(eval_name, File(handle), save=False)
+        version.eval_target_column, version.eval_metric = target, metric
+        version.eval_threshold = threshold
     version.artifact_sha256 = hashlib.sha256(data).hexdigest()
     version.artifact_size = len(data)
     version.save()
