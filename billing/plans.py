@@ -19,6 +19,20 @@ def save_free_plan(entry: ModelEntry, plan: Plan | None = None, **fields) -> Pla
     return plan
 
 
+def ensure_free_plan(entry: ModelEntry, included_calls: int, rate_limit_per_minute: int) -> Plan:
+    """The entry's plan named "Free", created with these limits if it does not exist."""
+    plan = entry.plans.filter(name="Free").first()
+    if plan is not None:
+        return plan
+    return save_free_plan(
+        entry,
+        name="Free",
+        included_calls=included_calls,
+        rate_limit_per_minute=rate_limit_per_minute,
+        is_active=True,
+    )
+
+
 def open_subscription(user, entry: ModelEntry) -> Subscription | None:
     """The user's subscription to `entry` that is not canceled, newest first."""
     if not user.is_authenticated:
