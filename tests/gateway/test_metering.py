@@ -40,6 +40,8 @@ def test_metered_equals_served_after_a_flush(gateway_server, served):
     assert served_ok == 32 and added == 32 and metered(served) == 32
     row = UsageRecord.objects.get(subscription=served.subscription)
     assert row.api_key == served.api_key and row.version == served.version
+    served.api_key.refresh_from_db()
+    assert served.api_key.last_used_at is not None
     assert metering.flush_usage() == 0 and metered(served) == 32
 
 
