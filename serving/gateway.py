@@ -144,9 +144,15 @@ def admit_key(call: Call, state: KeyState) -> KeyState:
     return state
 
 
+def _decodes(value: dict) -> bool:
+    return set(value) == set(KeyState.__dataclass_fields__)
+
+
 async def _key_state(clients: Clients, key_hash: str) -> KeyState | None:
     name = key_cache_name(key_hash)
     (cached,) = await hotcache.get_many(clients.redis, [name])
+    if cached is not None and cached[0] is not None and not _decodes(cached[0]):
+        cached = None  # written by another release of the gateway: read the database
     if cached is not None and cached[1]:
         return KeyState(**cached[0]) if cached[0] else None
     try:
