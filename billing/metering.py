@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from asgiref.sync import sync_to_async
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -54,8 +55,6 @@ class Call:
 async def record_call(client, call: Call) -> None:
     """Count one completed call (from the event loop)."""
     if client is None:
-        from asgiref.sync import sync_to_async
-
         await sync_to_async(_add_to_database)({call.field: 1})
         return
     await client.hincrby(PENDING, call.field, 1)

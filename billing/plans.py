@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+from django.utils import timezone
+
 from billing.models import ApiKey, Plan, Subscription
 from catalog.models import ModelEntry
 
@@ -47,9 +50,6 @@ def open_subscription(user, entry: ModelEntry) -> Subscription | None:
 
 def usable_keys(subscription: Subscription):
     """Keys that the gateway would accept now (not revoked, overlap not over)."""
-    from django.db.models import Q
-    from django.utils import timezone
-
     return subscription.api_keys.filter(revoked_at=None).filter(
         Q(expires_at=None) | Q(expires_at__gt=timezone.now())
     )

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from django.db.models import Sum
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from billing.models import Subscription, UsageRecord
 
@@ -31,8 +32,6 @@ def daily_calls(subscription: Subscription) -> list[tuple[date, int]]:
         .annotate(calls=Sum("calls"))
     )
     by_day = {row["day"]: row["calls"] for row in rows}
-    from django.utils import timezone
-
     today = timezone.now().date()
     first = start.date()
     days = [first + timedelta(days=n) for n in range((today - first).days + 1)]

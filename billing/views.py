@@ -19,6 +19,7 @@ from billing.plans import open_subscription, save_free_plan, usable_keys
 from billing.subscriptions import SubscriptionError, start_subscription
 from catalog.models import ModelEntry
 from catalog.visibility import is_member, version_for_page
+from serving.gateway import console_call
 
 CONSOLE_HEADERS = (
     "Model-Version",
@@ -140,8 +141,6 @@ def console(request, slug: str, semver: str):
     form = ConsoleForm(request.POST, keys=usable_keys(sub))
     context = {"form": form, "version": version, "entry": version.entry}
     if form.is_valid():
-        from serving.gateway import console_call
-
         response, ms = async_to_sync(console_call)(
             form.cleaned_data["key"].key_hash, slug, semver, form.cleaned_data["input"]
         )
