@@ -54,10 +54,11 @@ def test_usage_reports_the_key_s_current_period(gateway, served):
     assert usage["model"] == served.entry.slug
 
 
-def test_django_s_own_servers_serve_the_gateway_too(client, served):
-    """runserver (make demo) and the test client run the async views under WSGI."""
-    response = client.post(
-        served.path, SETOSA, content_type="application/json", headers=served.auth
-    )
+def test_django_s_own_wsgi_server_serves_the_gateway_too(live_server, served):
+    """runserver (make demo) and the live test server run the async views under WSGI."""
+    import httpx
+
+    response = httpx.post(live_server.url + served.path, json=SETOSA, headers=served.auth)
+
     assert response.status_code == 200
     assert response.json()["output"]["label"] == "setosa"
