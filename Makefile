@@ -28,7 +28,7 @@ demo: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
 	@trap 'trap - EXIT INT TERM; $(PY) manage.py stop_services; kill 0' EXIT INT TERM; \
-	$(VENV)/bin/celery -A portal worker -B -Q default,build,gates,host.local -c 2 -l WARNING \
+	$(VENV)/bin/celery -A portal worker -B -Q default,build,gates,inference,host.local -c 2 -l WARNING \
 	  --schedule var/celerybeat-schedule & \
 	$(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
 

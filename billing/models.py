@@ -177,6 +177,20 @@ class Job(models.Model):
         return f"job {self.id} ({self.status})"
 
 
+class MeteringBatch(models.Model):
+    """A batch of metered calls flushed into UsageRecord, kept so it is never applied twice."""
+
+    batch_id = models.CharField(max_length=32, unique=True)
+    calls = models.PositiveBigIntegerField()
+    applied_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-applied_at"]
+
+    def __str__(self) -> str:
+        return f"batch {self.batch_id}: {self.calls} calls"
+
+
 # --- Paid plans: Stripe customers, billing periods, invoices, webhooks and earnings.
 
 

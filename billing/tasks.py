@@ -1,11 +1,12 @@
-"""Celery tasks of billing: thin wrappers over billing/periods.py and billing/collection.py."""
+"""Celery tasks of billing: thin wrappers over billing/periods.py, billing/collection.py and
+billing/metering.py."""
 
 import logging
 
 from celery import shared_task
 from django.utils import timezone
 
-from billing import collection, periods
+from billing import collection, metering, periods
 
 log = logging.getLogger(__name__)
 
@@ -27,3 +28,8 @@ def run_billing() -> dict:
     summary = run_billing_now()
     log.info("Billing run: %s", summary)
     return summary
+
+
+@shared_task
+def flush_usage() -> int:
+    return metering.flush_usage()

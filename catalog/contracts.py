@@ -27,16 +27,29 @@ GATEWAY_ERRORS: tuple[ErrorCode, ...] = (
         "subscription_inactive", 403, "The key's subscription is cancelled, unpaid or suspended."
     ),
     ErrorCode("model_not_found", 404, "No such model, or no published version matches."),
+    ErrorCode("job_not_found", 404, "No job with this id belongs to the key's subscription."),
     ErrorCode("version_retired", 410, "The version is retired; the problem names its successor."),
     ErrorCode("payload_too_large", 413, "The request body exceeds the contract's max payload."),
     ErrorCode("invalid_input", 422, "The input does not satisfy the input schema; errors listed."),
     ErrorCode("idempotency_mismatch", 422, "The Idempotency-Key was used with another body."),
+    ErrorCode(
+        "idempotency_in_progress",
+        409,
+        "A request with this Idempotency-Key is still running; retry once it has finished.",
+    ),
     ErrorCode("rate_limited", 429, "Too many requests for the plan's rate limit.", retryable=True),
     ErrorCode(
         "quota_exceeded", 429, "The plan's quota for this period is used up.", retryable=True
     ),
     ErrorCode("model_unavailable", 503, "The model's service is not answering.", retryable=True),
     ErrorCode("upstream_timeout", 504, "The model did not answer within the contract's timeout."),
+    ErrorCode(
+        "gateway_unavailable",
+        503,
+        "The gateway cannot verify or count calls (its Redis or database is unreachable); "
+        "nothing was billed.",
+        retryable=True,
+    ),
 )
 
 

@@ -1,6 +1,24 @@
+"""ASGI entry point: `uvicorn portal.asgi:application` (see README, "Serving").
+
+The gateway's paths (/v1/, /metrics) go to `serving.gateway_asgi`: Django's routing and views
+without its request cycle (middleware, signals), which sessions, CSRF and allauth need and an
+API key call does not. Everything else goes through Django's full stack.
+"""
+
 import os
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-application = get_asgi_application()
+django_application = get_asgi_application()
+
+from serving.gateway_asgi import gateway_application  # noqa: E402 - needs Django set up
+
+GATEWAY_PREFIXES = ("/v1/", "/metrics")
+
+
+async def application(scope, receive, send):
+    if scope["type"] == "http" and scope["path"].startswith(GATEWAY_PREFIXES):
+        await gateway_application(scope, receive, send)
+    else:
+        await django_application(scope, receive, send)

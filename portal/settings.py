@@ -138,6 +138,8 @@ CELERY_TASK_ROUTES = {
     "serving.tasks.build": {"queue": "build"},
     "serving.tasks.deploy": {"queue": "build"},
     "serving.tasks.run_gates": {"queue": "gates"},
+    "serving.tasks.run_job": {"queue": "inference"},
+    "serving.tasks.deliver_webhook": {"queue": "inference"},
     "serving.tasks.recheck_gates": {"queue": "gates"},
 }
 CELERY_TASK_ACKS_LATE = True
@@ -156,6 +158,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "serving.tasks.recover_stalled_versions",
         "schedule": 300.0,
     },
+    # Metered calls move from Redis counters to hourly UsageRecord rows.
+    "flush-usage": {"task": "billing.tasks.flush_usage", "schedule": 30.0},
     "recheck-live-versions": {"task": "serving.tasks.recheck_live_versions", "schedule": 86400.0},
     "retire-sunset-versions": {"task": "serving.tasks.retire_sunset_versions", "schedule": 3600.0},
     # Closes due billing periods, then retries unpaid invoices and suspends after grace.
@@ -198,6 +202,12 @@ BILLING_UNREACHABLE_RETRY_MINUTES = env_int("BILLING_UNREACHABLE_RETRY_MINUTES",
 BILLING_CLOSE_DELAY_MINUTES = env_int("BILLING_CLOSE_DELAY_MINUTES", 10)
 if not 0 <= REVENUE_SHARE_PERCENT <= 100:
     raise ImproperlyConfiguredEnv(f"REVENUE_SHARE_PERCENT={REVENUE_SHARE_PERCENT} is not 0-100.")
+
+# --- Gateway. Job webhooks to private or loopback addresses are refused unless allowed
+# (a webhook URL must not reach the platform's own network).
+JOB_WEBHOOK_ALLOW_PRIVATE = env_bool("JOB_WEBHOOK_ALLOW_PRIVATE", DEBUG)
+# When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
 
 # --- Accounts (django-allauth): email is the identity, verified before login.
 AUTHENTICATION_BACKENDS = [

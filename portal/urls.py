@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from catalog.views import publishers
 from portal import token_views, views
+from serving import gateway_views
 
 portal_patterns = [
     path("", views.home, name="home"),
@@ -20,9 +21,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("models/", include("catalog.urls")),
+    path("publish/models/<slug:slug>/", include("billing.publish_urls")),
     path("publish/", include("catalog.publish_urls")),
+    path("billing/", include("billing.urls")),
     path("billing/", include("billing.payment_urls")),
     path("api/", include("catalog.api.urls")),
+    path("v1/", include("serving.gateway_urls")),
+    path("metrics", gateway_views.metrics_view, name="metrics"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

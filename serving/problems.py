@@ -21,6 +21,9 @@ TITLES = {
     "quota_exceeded": "Quota exceeded",
     "model_unavailable": "Model unavailable",
     "upstream_timeout": "Upstream timeout",
+    "job_not_found": "Job not found",
+    "idempotency_in_progress": "Idempotent request still running",
+    "gateway_unavailable": "Gateway unavailable",
 }
 
 

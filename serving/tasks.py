@@ -206,3 +206,22 @@ def on_worker_ready(sender, **kwargs) -> None:
     )
     for version in interrupted:
         _redrive(version, f"worker {hostname} restarted")
+
+
+@shared_task(acks_late=True)
+def run_job(job_id: str) -> None:
+    from serving import jobs
+
+    if jobs.run_job(job_id):
+        deliver_webhook.delay(job_id)
+
+
+@shared_task(bind=True, max_retries=6)
+def deliver_webhook(self, job_id: str) -> None:
+    from serving import jobs
+
+    try:
+        jobs.deliver_webhook(job_id)
+    except jobs.WebhookFailed as exc:
+        # 2, 4, 8 … 64 seconds between attempts.
+        raise self.retry(exc=exc, countdown=2 ** (self.request.retries + 1)) from None

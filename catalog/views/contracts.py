@@ -7,6 +7,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from billing.plans import plans_on_page
 from catalog.contracts import describe_fields, error_codes_for
 from catalog.local_runs import local_run_for
 from catalog.models import ModelVersion
@@ -74,6 +75,10 @@ def _contract_page(request, version: ModelVersion):
         "snippets": snippets_for(version),
         "gateway_url": settings.GATEWAY_URL + predict_path(version),
         "local_run": local_run_for(version, request.user),
+        "billing": plans_on_page(entry, request.user),
+        "console_input": json.dumps(
+            contract.examples[0]["input"] if contract.examples else {}, indent=2
+        ),
         "gate_report": latest_report(version),
         "gates_running_since": running_since(version),
         "successor": entry.versions.filter(semver=successor(version)).first() if retired else None,

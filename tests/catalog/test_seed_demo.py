@@ -48,3 +48,15 @@ def test_it_trains_the_live_models_and_submits_them_to_the_pipeline():
         assert version.artifact and len(version.artifact_sha256) == 64
         assert version.stage == "validate"
         version.artifact.delete(save=False)
+
+
+@pytest.mark.gateway
+def test_every_demo_model_has_one_free_plan_even_when_seeded_twice():
+    from billing.models import Plan
+
+    call_command("seed_demo", "--no-live", stdout=StringIO())
+    call_command("seed_demo", "--no-live", stdout=StringIO())
+
+    plans = Plan.objects.all()
+    assert plans.count() == ModelEntry.objects.count()
+    assert all(plan.is_free and plan.included_calls == 1000 for plan in plans)

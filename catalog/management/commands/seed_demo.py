@@ -17,6 +17,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from billing.plans import ensure_free_plan
 from catalog import demo_models
 from catalog.demo_catalog import DEMO_PASSWORD, MODELS, PUBLISHERS, DemoModel, DemoVersion
 from catalog.lifecycle import transition
@@ -48,6 +49,8 @@ class Command(BaseCommand):
         publishers = {slug: self._publisher(slug, owners[slug]) for slug in PUBLISHERS}
         for model in MODELS:
             entry = self._entry(model, publishers[model.publisher])
+            # Every demo model has a free tier, so a visitor can subscribe and call it.
+            ensure_free_plan(entry, included_calls=1000, rate_limit_per_minute=60)
             for demo_version in model.versions:
                 self._version(entry, model, demo_version)
         if self.live:

@@ -1,0 +1,236 @@
+"""The gateway under uvicorn, in front of a real BentoML iris service, with real Redis.
+
+One bento is built and served for the whole session (the fixtures of tests/bento), and one
+uvicorn process runs the portal's ASGI application against the test database and Redis.
+Each test gets its own model entry, plan, subscription and key (`served`), committed so the
+gateway process sees them; Redis is flushed between tests by the autouse `fresh_cache`.
+"""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pytest
+from django.conf import settings
+
+from billing.keys import create_key
+from billing.models import Plan
+from billing.subscriptions import start_subscription
+from serving.models import Deployment, ServingHost
+from tests.bento.conftest import (  # noqa: F401 - session fixtures shared with tests/bento
+    IRIS_CONTRACT,
+    SETOSA,
+    artifact_dir,
+    bentoml_home,
+    iris_bento,
+    iris_model,
+    iris_service,
+    iris_skops,
+)
+from tests.factories import make_entry, make_publisher, make_user, make_version
+from tests.pipeline.conftest import database_url
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def pytest_collection_modifyitems(config, items):
+    if settings.REDIS_URL:
+        return
+    skip = pytest.mark.skip(reason="the gateway tests need Redis: set REDIS_URL (CI does)")
+    for item in items:
+        if "tests/gateway/" in str(item.fspath):
+            item.add_marker(skip)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A uvicorn process serving portal.asgi with the given environment."""
+
+    def __init__(self, env: dict, log_path: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        log = log_path.open("ab")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "portal.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.2)
+        self.stop()
+        pytest.fail(f"uvicorn did not start:\n{log_path.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+
+def gateway_env(**overrides) -> dict:
+    env = {**os.environ, "DATABASE_URL": database_url(), **overrides}
+    return {k: v for k, v in env.items() if v is not None}
+
+
+@pytest.fixture(scope="session")
+def start_gateway(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Start extra gateways (fail-mode tests); all are stopped at the end of the session."""
+    servers = []
+
+    def start(**env_overrides) -> Server:
+        with django_db_blocker.unblock():
+            env = gateway_env(**env_overrides)
+        log = tmp_path_factory.mktemp("gateway") / "uvicorn.log"
+        server = Server(env, log)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def gateway_server(start_gateway):
+    return start_gateway()
+
+
+@pytest.fixture
+def gateway(gateway_server):
+    with httpx.Client(base_url=gateway_server.url, timeout=30) as client:
+        yield client
+
+
+@dataclass
+class Served:
+    """One test's model, plan, subscription and key in front of the shared iris service."""
+
+    entry: object
+    version: object
+    plan: object
+    subscription: object
+    api_key: object
+    key: str
+
+    @property
+    def path(self) -> str:
+        return f"/v1/models/{self.entry.slug}/predict"
+
+    @property
+    def auth(self) -> dict:
+        return {"Authorization": f"Bearer {self.key}"}
+
+
+def serve_version(version, url: str) -> Deployment:
+    host, _ = ServingHost.objects.get_or_create(name="gateway-test")
+    return Deployment.objects.create(
+        version=version, host=host, status=Deployment.Status.RUNNING, url=url
+    )
+
+
+def subscribe(entry, included_calls=1000, rate_limit_per_minute=6000, user=None, **plan_fields):
+    plan = Plan.objects.create(
+        entry=entry,
+        name=plan_fields.pop("name", "Free"),
+        included_calls=included_calls,
+        rate_limit_per_minute=rate_limit_per_minute,
+        **plan_fields,
+    )
+    subscription = start_subscription(user or make_user(), plan)
+    api_key, key = create_key(subscription, "test key")
+    return plan, subscription, api_key, key
+
+
+@pytest.fixture
+def make_served(transactional_db, iris_service):  # noqa: F811 - the imported fixture
+    def make(included_calls=1000, rate_limit_per_minute=6000, contract=None, url=None, **plan):
+        entry = make_entry(make_publisher())
+        version = make_version(entry, "1.0.0", contract={**IRIS_CONTRACT, **(contract or {})})
+        serve_version(version, url or iris_service.url)
+        parts = subscribe(entry, included_calls, rate_limit_per_minute, **plan)
+        return Served(entry, version, *parts)
+
+    return make
+
+
+@pytest.fixture
+def served(make_served):
+    return make_served()
+
+
+def problem_of(response) -> dict:
+    assert response.headers["Content-Type"] == "application/problem+json", response.text
+    body = response.json()
+    assert body["request_id"] == response.headers["X-Request-Id"]
+    return body
+
+
+__all__ = ["SETOSA", "problem_of", "serve_version", "subscribe"]
+
+
+class SlowModel(BaseHTTPRequestHandler):
+    """Answers /predict like the iris model, late: a service that is slow. The delay comes
+    from the path: `<url>/d0.5/predict` answers after 0.5 s, `<url>/predict` after 2 s."""
+
+    def do_POST(self):  # noqa: N802 - the http.server API
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        first = self.path.split("/")[1]
+        time.sleep(float(first[1:]) if first.startswith("d") else 2.0)
+        body = json.dumps({"label": "setosa", "probabilities": {"setosa": 1.0}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def slow_service():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), SlowModel)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
