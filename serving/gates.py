@@ -228,10 +228,10 @@ def latency(url: str, contract: dict, *, clients: int, seconds: float) -> GateRe
     bodies = [e["input"] for e in contract.get("examples") or []] or generated_inputs(
         contract["input_schema"], 10
     )
-    load = _load(f"{url}/predict", bodies, clients, seconds, contract["timeout_ms"] / 1000)
+    run = _load(f"{url}/predict", bodies, clients, seconds, contract["timeout_ms"] / 1000)
     # Its own thread and event loop: the caller may already be running one.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        timings, errors = pool.submit(asyncio.run, load).result()
+        timings, errors = pool.submit(asyncio.run, run).result()
     slo = contract["latency_slo_p95_ms"]
     total = len(timings) + errors
     if not timings:
