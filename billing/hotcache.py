@@ -1,14 +1,15 @@
-"""The gateway's short-lived copies of database rows (keys, routes), in Redis or in-process.
+"""The gateway's short-lived copies of database rows (key states), in this process and Redis.
 
-An entry is fresh for FRESH_SECONDS: after that the gateway reads the database again, so a
-revoked key or a suspended subscription is refused within 5 seconds even when nobody calls
-`forget`. Entries stay in Redis for STALE_SECONDS more: while PostgreSQL is down the gateway
-keeps serving keys it saw recently from these stale copies (see README, "Fail modes").
-Without REDIS_URL (embedded defaults) the copies live in this process's memory.
+A copy is fresh for FRESH_SECONDS in the process that read it: the gateway's common path reads
+no store for the key at all. After that the database is read again, so a revoked key or a
+suspended subscription is refused within 5 seconds by every process, even one that `forget`
+cannot reach. Each read is also written to Redis, where it stays STALE_SECONDS: while
+PostgreSQL is down, any gateway process keeps serving keys seen recently from those copies
+(see README, "Fail modes"). Without REDIS_URL (embedded defaults) only this process's copies
+exist.
 """
 
 import json
-import threading
 import time
 from typing import Any
 
@@ -18,8 +19,9 @@ from django.conf import settings
 FRESH_SECONDS = 4.0
 STALE_SECONDS = 3600
 
+# name -> (time.monotonic() when read, value). Plain dict operations are atomic under the
+# GIL, so the event loop and the WSGI servers' threads share it without a lock.
 _local: dict[str, tuple[float, Any]] = {}
-_local_lock = threading.Lock()
 _sync_client: redis.Redis | None = None
 
 
@@ -36,36 +38,32 @@ def sync_redis() -> redis.Redis | None:
 
 
 def forget(name: str) -> None:
-    """Drop a cached entry now (a key was revoked or rotated)."""
-    with _local_lock:
-        _local.pop(name, None)
+    """Drop a copy now (a key was revoked or rotated): here and in Redis. Other processes
+    drop theirs when it stops being fresh."""
+    _local.pop(name, None)
     client = sync_redis()
     if client is not None:
         client.delete(name)
 
 
-def _decode(raw: bytes | None) -> tuple[float, Any] | None:
-    if raw is None:
+def get(name: str) -> tuple[Any, bool] | None:
+    """This process's copy: None when absent, else (value, is_fresh)."""
+    found = _local.get(name)
+    if found is None:
         return None
-    entry = json.loads(raw)
-    return entry["at"], entry["v"]
+    return found[1], time.monotonic() - found[0] <= FRESH_SECONDS
 
 
-async def get_many(client, names: list[str]) -> list[tuple[Any, bool] | None]:
-    """For each name: None when absent, else (value, is_fresh)."""
-    now = time.time()
+async def get_shared(client, name: str) -> Any:
+    """The copy any process wrote to Redis last (possibly stale); None when absent."""
     if client is None:
-        with _local_lock:
-            found = [_local.get(name) for name in names]
-    else:
-        found = [_decode(raw) for raw in await client.mget(names)]
-    return [None if f is None else (f[1], now - f[0] <= FRESH_SECONDS) for f in found]
+        return None
+    raw = await client.get(name)
+    return None if raw is None else json.loads(raw)["v"]
 
 
 async def put(client, name: str, value: Any) -> None:
-    now = time.time()
-    if client is None:
-        with _local_lock:
-            _local[name] = (now, value)
-        return
-    await client.set(name, json.dumps({"at": now, "v": value}), ex=STALE_SECONDS)
+    """Keep a copy just read from the database, here and in Redis."""
+    _local[name] = (time.monotonic(), value)
+    if client is not None:
+        await client.set(name, json.dumps({"at": time.time(), "v": value}), ex=STALE_SECONDS)

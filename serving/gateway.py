@@ -19,6 +19,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 import aiohttp
+import jsonschema_rs
+import orjson
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -149,17 +151,18 @@ def _decodes(value: dict) -> bool:
 
 
 async def _key_state(clients: Clients, key_hash: str) -> KeyState | None:
+    """The key's state: this process's fresh copy (the common case), else the database, else
+    (PostgreSQL down) the latest copy of any process."""
     name = key_cache_name(key_hash)
-    (cached,) = await hotcache.get_many(clients.redis, [name])
-    if cached is not None and cached[0] is not None and not _decodes(cached[0]):
-        cached = None  # written by another release of the gateway: read the database
+    cached = hotcache.get(name)
     if cached is not None and cached[1]:
         return KeyState(**cached[0]) if cached[0] else None
     try:
         state = await sync_to_async(with_fresh_connection(load_key_state))(key_hash)
     except DatabaseError:
-        if cached is not None and cached[0]:
-            return KeyState(**cached[0])  # PostgreSQL is down: serve what we saw recently
+        seen = cached[0] if cached is not None else await hotcache.get_shared(clients.redis, name)
+        if seen and _decodes(seen):  # (a copy by another release of the gateway is not used)
+            return KeyState(**seen)  # PostgreSQL is down: serve what we saw recently
         raise Refusal(
             "gateway_unavailable",
             "The gateway cannot check this key right now; nothing was billed. Retry shortly.",
@@ -195,7 +198,24 @@ async def resolve(call: Call, slug: str, requested: str | None) -> Route:
     return route
 
 
-_validators: dict[int, Draft202012Validator] = {}
+class InputSchema:
+    """A contract's input schema, compiled: jsonschema-rs decides (about 1 µs per call), and
+    the Python jsonschema describes the errors of a refused input, as the rest of the
+    platform words them."""
+
+    def __init__(self, schema: dict):
+        self.describer = Draft202012Validator(schema)
+        try:
+            self.is_valid = jsonschema_rs.Draft202012Validator(schema).is_valid
+        except (ValueError, jsonschema_rs.ValidationError):  # a schema it cannot compile
+            self.is_valid = self.describer.is_valid
+
+    def errors(self, data) -> list[str]:
+        found = sorted(self.describer.iter_errors(data), key=lambda e: list(e.absolute_path))
+        return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in found]
+
+
+_schemas: dict[int, InputSchema] = {}
 
 
 def request_body(request) -> bytes:
@@ -218,23 +238,19 @@ def read_input(body: bytes, route: Route) -> object:
             "payload_too_large", f"The request body may be at most {route.max_payload:,} bytes."
         )
     try:
-        data = json.loads(body)
-    except ValueError as exc:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
         raise Refusal(
             "invalid_input", "The request body is not valid JSON.", errors=[f"(root): {exc}"]
         ) from None
-    validator = _validators.get(route.version_id)
-    if validator is None:
-        validator = _validators[route.version_id] = Draft202012Validator(route.input_schema)
-    if not validator.is_valid(data):
-        errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-        described = [
-            f"{'/'.join(str(p) for p in e.absolute_path) or '(root)'}: {e.message}" for e in errors
-        ]
+    schema = _schemas.get(route.version_id)
+    if schema is None:
+        schema = _schemas[route.version_id] = InputSchema(route.input_schema)
+    if not schema.is_valid(data):
         raise Refusal(
             "invalid_input",
             f"The input does not satisfy the input schema of {route.semver}.",
-            errors=described,
+            errors=schema.errors(data),
         )
     return data
 
@@ -322,7 +338,7 @@ def _errors(raw: bytes) -> list[str]:
 
 def envelope(call: Call, output: bytes, latency_ms: float, used: int) -> bytes:
     """The answer's JSON, with the model's output bytes spliced in unparsed."""
-    head = json.dumps(
+    head = orjson.dumps(
         {
             "id": call.request_id,
             "status": "completed",
@@ -331,16 +347,14 @@ def envelope(call: Call, output: bytes, latency_ms: float, used: int) -> bytes:
             "model_version": call.version,
         }
     )
-    usage = json.dumps(
+    usage = orjson.dumps(
         {
             "billed_calls": 1,
             "latency_ms": round(latency_ms, 3),
             "quota_remaining": quota.remaining(call.state, used),
         }
     )
-    return b"".join(
-        (head[:-1].encode(), b', "output": ', output.strip(), b', "usage": ', usage.encode(), b"}")
-    )
+    return b"".join((head[:-1], b',"output":', output.strip(), b',"usage":', usage, b"}"))
 
 
 async def predict(request, call: Call, slug: str, semver: str | None = None) -> HttpResponse:

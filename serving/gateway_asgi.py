@@ -2,21 +2,40 @@
 views, without Django's request cycle around them.
 
 Django's ASGI handler hops to a worker thread three times per request (request_started and
-request_finished signals, logging of 4xx answers) and runs the middleware stack; on the hot
-path that cost more than the gateway's own work. Here a request is read, routed and answered
-on the event loop. What the signals did for the database — closing broken or old connections
-— the gateway's slow-path lookups do themselves (`serving.routes.with_fresh_connection`).
+request_finished signals, logging of 4xx answers), runs the middleware stack and builds an
+ASGIRequest; on the hot path that cost more than the gateway's own work. Here a request is
+read into a `GatewayRequest` (the few attributes the gateway's views use), routed by Django's
+resolver and answered on the event loop. What the signals did for the database — closing
+broken or old connections — the gateway's slow-path lookups do themselves
+(`serving.routes.with_fresh_connection`).
 """
 
-import io
 import logging
 
 from django.conf import settings
-from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpResponse
 from django.urls import Resolver404, get_resolver
 
 log = logging.getLogger(__name__)
+
+
+class Headers(dict):
+    """Request headers by lower-case name; `get` takes any case, like Django's."""
+
+    def get(self, name: str, default=None):
+        return super().get(name.lower(), default)
+
+
+class GatewayRequest:
+    """What the gateway's views read of a request: method, path, headers and body."""
+
+    def __init__(self, scope, body: bytes):
+        self.method = scope["method"]
+        self.path = self.path_info = scope["path"]
+        self.headers = Headers(
+            (k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]
+        )
+        self.body = body
 
 
 async def _read_body(receive, limit: int) -> bytes | None:
@@ -53,9 +72,9 @@ async def gateway_application(scope, receive, send) -> None:
         )
         await _send(send, response)
         return
-    request = ASGIRequest(scope, io.BytesIO(body))
+    request = GatewayRequest(scope, body)
     try:
-        match = get_resolver().resolve(request.path_info)
+        match = get_resolver().resolve(request.path)
         response = await match.func(request, *match.args, **match.kwargs)
     except Resolver404:
         response = HttpResponse(b"Not found\n", status=404, content_type="text/plain")

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import aiohttp
 import redis.asyncio as aioredis
 from django.conf import settings
-from django.core.handlers.asgi import ASGIRequest
 
 from billing.ratelimit import LocalAdmitter, RedisAdmitter
+from serving.gateway_asgi import GatewayRequest
 
 # Redis is on the hot path: fail fast when it is unreachable rather than hold the call.
 REDIS_TIMEOUT = 0.5
@@ -69,7 +69,7 @@ def shared_clients() -> Clients:
 @contextlib.asynccontextmanager
 async def clients_for(request=None):
     """Shared clients under ASGI; one-off clients, closed afterwards, anywhere else."""
-    if isinstance(request, ASGIRequest):
+    if isinstance(request, GatewayRequest):
         yield shared_clients()
         return
     clients = _new_clients()
