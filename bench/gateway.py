@@ -211,12 +211,16 @@ def measure(direct_url: str, gateway_url: str, key, subscription, args, scratch:
     rows = {}
     for connections in (1, 16, 64):
         pairs = []
+        before = overhead_buckets(gateway_url)
         for _ in range(args.rounds):
             direct = wrk(direct_url + "/predict", connections, args.seconds, None, scratch)
             through = wrk(gateway_url, connections, args.seconds, key, scratch)
             pairs.append((direct, through))
             print(connections, direct, through, flush=True)
         rows[connections] = summarise(pairs)
+        after = overhead_buckets(gateway_url)
+        delta = [(bound, after[bound] - before.get(bound, 0)) for bound in after]
+        rows[connections]["own_ms"] = {q: quantile(delta, q / 100) for q in (50, 95, 99)}
 
     malformed = "mk_live_" + "x" * 38
     rejected = wrk(gateway_url, 16, max(5, args.seconds // 2), malformed, scratch)
@@ -265,16 +269,47 @@ def summarise(pairs: list[tuple[dict, dict]]) -> dict:
     return row
 
 
-def answered_200(gateway_url: str) -> int:
+def metrics_lines(gateway_url: str) -> list[str]:
     import httpx
 
     base = gateway_url.split("/v1/")[0]
-    text = httpx.get(base + "/metrics", timeout=10).text
+    return httpx.get(base + "/metrics", timeout=10).text.splitlines()
+
+
+def answered_200(gateway_url: str) -> int:
     total = 0.0
-    for line in text.splitlines():
+    for line in metrics_lines(gateway_url):
         if line.startswith("gateway_requests_total{") and 'status="200"' in line:
             total += float(line.rsplit(" ", 1)[1])
     return int(total)
+
+
+def overhead_buckets(gateway_url: str) -> dict[float, float]:
+    """The cumulative buckets of gateway_overhead_seconds: upper bound -> calls."""
+    buckets: dict[float, float] = {}
+    for line in metrics_lines(gateway_url):
+        if line.startswith("gateway_overhead_seconds_bucket{"):
+            bound = float(re.search(r'le="([^"]+)"', line).group(1))
+            buckets[bound] = buckets.get(bound, 0) + float(line.rsplit(" ", 1)[1])
+    return buckets
+
+
+def quantile(cumulative: list[tuple[float, float]], q: float) -> float | None:
+    """The q-quantile in ms, interpolated within its bucket as Prometheus's
+    histogram_quantile does; None without observations."""
+    cumulative = sorted(cumulative)
+    total = cumulative[-1][1] if cumulative else 0
+    if not total:
+        return None
+    rank, lower, below = q * total, 0.0, 0.0
+    for bound, count in cumulative:
+        if count >= rank:
+            if bound == float("inf"):
+                return round(lower * 1000, 3)
+            share = (rank - below) / (count - below) if count > below else 1.0
+            return round((lower + (bound - lower) * share) * 1000, 3)
+        lower, below = bound, count
+    return None
 
 
 def report(figures: dict, args) -> None:
@@ -283,6 +318,7 @@ def report(figures: dict, args) -> None:
     results = {
         "gateway_rps_ratio_c16": c16["ratio"],
         "gateway_added_p95_ms_c16": round(c16["added_p95_ms"], 2),
+        "gateway_own_p95_ms_c16": c16["own_ms"][95],
         "gateway_invalid_key_rejections_per_s": figures["rejected"]["rps"],
         "metering_lost": max(0, figures["served"] - figures["metered"]),
         "metering_double": max(0, figures["metered"] - figures["served"]),
@@ -301,15 +337,16 @@ def report(figures: dict, args) -> None:
         f"({os.cpu_count()} cores, shared).",
         "",
         "| concurrency | direct RPS | gateway RPS | ratio | added p50 (ms) | added p95 (ms) "
-        "| added p99 (ms) | gateway non-2xx |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| added p99 (ms) | gateway's own p50 / p95 / p99 (ms) | gateway non-2xx |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for connections, row in rows.items():
         d, g = row["direct"], row["gateway"]
         lines.append(
             f"| {connections} | {d['rps']} | {g['rps']} | {row['ratio']:.3f} "
             f"| {row['added_p50_ms']:.2f} | {row['added_p95_ms']:.2f} "
-            f"| {row['added_p99_ms']:.2f} | {g['non_2xx']} |"
+            f"| {row['added_p99_ms']:.2f} "
+            f"| {' / '.join(str(row['own_ms'][q]) for q in (50, 95, 99))} | {g['non_2xx']} |"
         )
     soak = figures["soak"]
     lines += [

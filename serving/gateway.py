@@ -61,6 +61,7 @@ class Call:
     state: KeyState | None = None
     route: Route | None = None
     headers: dict = field(default_factory=dict)
+    upstream_seconds: float = 0.0  # the model's share of the call
 
     @property
     def model(self) -> str:
@@ -96,8 +97,9 @@ async def answer(request, step, **kwargs) -> HttpResponse:
             retry_after=RETRY_UNAVAILABLE,
         )
         response, error_code = _problem(call, refusal), refusal.code
+    elapsed = time.perf_counter() - started
     metrics.observe(
-        call.model, call.version, response.status_code, error_code, time.perf_counter() - started
+        call.model, call.version, response.status_code, error_code, elapsed, call.upstream_seconds
     )
     return response
 
@@ -315,8 +317,8 @@ async def forward(call: Call, body: bytes) -> tuple[bytes, float]:
             f"The service of {call.model} {route.semver} is not answering.",
             retry_after=RETRY_UNAVAILABLE,
         ) from None
-    latency_ms = (time.perf_counter() - started) * 1000
-    metrics.UPSTREAM_SECONDS.labels(call.model, route.semver).observe(latency_ms / 1000)
+    call.upstream_seconds = time.perf_counter() - started
+    latency_ms = call.upstream_seconds * 1000
     if 400 <= status < 500:
         raise Refusal("invalid_input", "The model refused this input.", errors=_errors(raw))
     if status != 200:

@@ -35,6 +35,14 @@ UPSTREAM_SECONDS = Histogram(
     ["model", "version"],
     buckets=BUCKETS,
 )
+# The gateway's own time per served call: the request's time in the gateway application minus
+# the model's. Finer buckets: the gateway's budget is a few milliseconds.
+OVERHEAD_SECONDS = Histogram(
+    "gateway_overhead_seconds",
+    "Time a served call spent in the gateway itself (request time minus upstream time).",
+    ["model", "version"],
+    buckets=(0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.01, 0.025, 0.1),
+)
 REJECTIONS = Counter(
     "gateway_rejections",
     "Calls refused by a limit: reason is rate_limited or quota_exceeded.",
@@ -42,8 +50,15 @@ REJECTIONS = Counter(
 )
 
 
-def observe(model: str, version: str, status: int, error_code: str, seconds: float) -> None:
+def observe(
+    model: str, version: str, status: int, error_code: str, seconds: float, upstream: float
+) -> None:
+    """One answered request; `upstream` is the model's share of `seconds` (0 if not called)."""
     REQUEST_SECONDS.labels(model, version, str(status)).observe(seconds)
+    if upstream:
+        UPSTREAM_SECONDS.labels(model, version).observe(upstream)
+        if status == 200:
+            OVERHEAD_SECONDS.labels(model, version).observe(seconds - upstream)
     REQUESTS.labels(model, version, str(status), error_code).inc()
     if error_code in ("rate_limited", "quota_exceeded"):
         REJECTIONS.labels(model, error_code).inc()
