@@ -18,6 +18,9 @@ from django.conf import settings
 
 FRESH_SECONDS = 4.0
 STALE_SECONDS = 3600
+# Past this many copies in a process, those no longer fresh are dropped (Redis keeps them):
+# well-formed unknown keys must not grow the process without bound.
+MAX_LOCAL = 100_000
 
 # name -> (time.monotonic() when read, value). Plain dict operations are atomic under the
 # GIL, so the event loop and the WSGI servers' threads share it without a lock.
@@ -64,6 +67,10 @@ async def get_shared(client, name: str) -> Any:
 
 async def put(client, name: str, value: Any) -> None:
     """Keep a copy just read from the database, here and in Redis."""
-    _local[name] = (time.monotonic(), value)
+    now = time.monotonic()
+    if len(_local) >= MAX_LOCAL:
+        for old in [n for n, (at, _) in _local.items() if now - at > FRESH_SECONDS]:
+            _local.pop(old, None)
+    _local[name] = (now, value)
     if client is not None:
         await client.set(name, json.dumps({"at": time.time(), "v": value}), ex=STALE_SECONDS)
