@@ -1,0 +1,82 @@
+"""The gateway's copies of key states: fresh in the process for 4 s, bounded, kept in Redis
+for the PostgreSQL fail mode."""
+
+import asyncio
+
+import pytest
+import redis.asyncio as aioredis
+from django.conf import settings
+
+from billing import hotcache
+
+pytestmark = pytest.mark.gateway
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(hotcache.time, "monotonic", clock)
+    monkeypatch.setattr(hotcache, "_local", {})
+    return clock
+
+
+def put(name: str, value) -> None:
+    asyncio.run(hotcache.put(None, name, value))
+
+
+def test_a_copy_is_fresh_for_four_seconds_then_stale_until_forgotten(clock):
+    put("gw:key:a", {"key_id": 1})
+
+    assert hotcache.get("gw:key:a") == ({"key_id": 1}, True)
+    clock.now += hotcache.FRESH_SECONDS + 0.1
+    assert hotcache.get("gw:key:a") == ({"key_id": 1}, False)
+    hotcache.forget("gw:key:a")
+    assert hotcache.get("gw:key:a") is None
+
+
+def test_unknown_keys_are_remembered_as_none(clock):
+    put("gw:key:unknown", None)
+
+    assert hotcache.get("gw:key:unknown") == (None, True)
+
+
+def test_past_the_bound_copies_no_longer_fresh_are_dropped(clock, monkeypatch):
+    monkeypatch.setattr(hotcache, "MAX_LOCAL", 3)
+    for name in ("a", "b", "c"):
+        put(name, name)
+    clock.now += hotcache.FRESH_SECONDS + 1
+    put("b", "b again")  # at the bound: the stale a, b and c go, then b comes back fresh
+    put("d", "d")
+
+    assert set(hotcache._local) == {"b", "d"}
+
+
+def test_each_copy_is_shared_through_redis_until_forgotten(clock):
+    async def shared():
+        client = aioredis.Redis.from_url(settings.REDIS_URL)
+        try:
+            return await hotcache.get_shared(client, "gw:key:shared")
+        finally:
+            await client.aclose()
+
+    async def put_shared():
+        client = aioredis.Redis.from_url(settings.REDIS_URL)
+        try:
+            await hotcache.put(client, "gw:key:shared", {"key_id": 7})
+        finally:
+            await client.aclose()
+
+    asyncio.run(put_shared())
+    hotcache._local.clear()  # as seen from another process: nothing of its own
+
+    assert asyncio.run(shared()) == {"key_id": 7}
+    hotcache.forget("gw:key:shared")
+    assert asyncio.run(shared()) is None
