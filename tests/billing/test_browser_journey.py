@@ -54,6 +54,7 @@ def served_pro_plan(pro_plan, iris_service):
     return pro_plan
 
 
+@pytest.mark.gateway  # real calls through the gateway to the served iris bento
 def test_a_buyer_saves_a_card_subscribes_calls_and_sees_the_invoice(
     page, charlie, served_pro_plan, gateway
 ):
