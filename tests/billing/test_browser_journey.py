@@ -1,19 +1,29 @@
 """In Chromium, against localstripe's Stripe.js mock: save a card, subscribe, call, get billed.
 
-The call step writes the UsageRecord the gateway's metering flush writes (tests.billing.helpers.
-record_calls): the gateway (/v1/.../predict) is built on another branch; once merged this step
-becomes a real call with the buyer's key.
+The calls are real: the buyer's API key (billing.keys.create_key) calls the gateway under
+uvicorn over HTTP (/v1/models/<slug>/predict), which forwards to the iris bento's BentoML
+service and meters each completed call: in Redis, flushed to UsageRecord by
+`billing.metering.flush_usage()`, when REDIS_URL is set; straight into the database on the
+embedded defaults. The period's close then bills exactly those calls: the plan includes 2 and
+charges 1.00 USD for each call beyond, so the invoice shows the count and its price.
 """
 
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 
+from billing import metering, periods
+from billing.keys import create_key
 from billing.models import Subscription
 from billing.tasks import run_billing_now
-from tests.billing.helpers import record_calls
+from tests.bento.conftest import SETOSA, VIRGINICA
+from tests.gateway.conftest import serve_version
 
 pytestmark = [pytest.mark.billing, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+INCLUDED_CALLS = 2
+CALLS = 5  # through the gateway: 3 beyond the included ones
 
 
 def log_in(page, email):
@@ -33,10 +43,25 @@ def fill_card(page, number, month="12", year="34"):
     page.get_by_placeholder("postal_code").fill("75001")
 
 
-def test_a_buyer_saves_a_card_subscribes_calls_and_sees_the_invoice(page, charlie, pro_plan):
+@pytest.fixture
+def served_pro_plan(pro_plan, iris_service):
+    """The Pro plan with 2 included calls and 1.00 USD per extra call (a few real calls reach
+    overage), its version served by the real iris service."""
+    pro_plan.included_calls = INCLUDED_CALLS
+    pro_plan.overage_per_1000_minor = 100_000
+    pro_plan.save(update_fields=["included_calls", "overage_per_1000_minor"])
+    serve_version(pro_plan.entry.versions.get(state="published"), iris_service.url)
+    return pro_plan
+
+
+@pytest.mark.gateway  # real calls through the gateway to the served iris bento
+def test_a_buyer_saves_a_card_subscribes_calls_and_sees_the_invoice(
+    page, charlie, served_pro_plan, gateway
+):
+    plan = served_pro_plan
     log_in(page, charlie.email)
-    page.goto(f"/models/{pro_plan.entry.slug}/")
-    page.locator(f"#plan-{pro_plan.pk}").get_by_role("link", name="Subscribe").click()
+    page.goto(f"/models/{plan.entry.slug}/")
+    page.locator(f"#plan-{plan.pk}").get_by_role("link", name="Subscribe").click()
     fill_card(page, "4242424242424242")
     page.get_by_role("button", name="Subscribe").click()
 
@@ -45,14 +70,42 @@ def test_a_buyer_saves_a_card_subscribes_calls_and_sees_the_invoice(page, charli
     assert page.get_by_text("Visa •••• 4242").is_visible()
     subscription = Subscription.objects.get(user=charlie)
     period = subscription.periods.get()
-    record_calls(subscription, period.start + timedelta(hours=1), 2500)
+
+    # Real calls with the buyer's key, through the gateway, answered by the iris model.
+    _, key = create_key(subscription, "journey")
+    auth = {"Authorization": f"Bearer {key}"}
+    path = f"/v1/models/{plan.entry.slug}/predict"
+    labels = []
+    for i in range(CALLS):
+        response = gateway.post(path, json=SETOSA if i % 2 == 0 else VIRGINICA, headers=auth)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["model"] == plan.entry.slug and body["usage"]["billed_calls"] == 1
+        labels.append(body["output"]["label"])
+    assert labels == ["setosa", "virginica", "setosa", "virginica", "setosa"]
+    # A refused call (its input breaks the contract) is not billed.
+    refused = gateway.post(path, json={"sepal_length": "long"}, headers=auth)
+    assert refused.json()["error_code"] == "invalid_input", refused.text
+
+    # With Redis the calls wait in the metering hash until the flush; without it the gateway
+    # wrote them to the database itself and there is nothing to flush.
+    assert metering.flush_usage() == (CALLS if settings.REDIS_URL else 0)
+    assert periods.calls_in(period) == CALLS
+    assert gateway.get("/v1/usage", headers=auth).json()["calls"] == CALLS
+    page.reload()
+    assert page.get_by_text(f"{CALLS} of {INCLUDED_CALLS} included calls used").is_visible()
 
     run_billing_now(period.end + timedelta(minutes=30))
     page.goto("/billing/payments/")
 
     renewal = page.locator("article.invoice").first
-    assert renewal.get_by_text("1,500 calls beyond the 1,000 included").is_visible()
-    assert renewal.get_by_text("32.00 USD").is_visible()
+    overage = renewal.locator("tr", has_text="calls beyond")
+    assert overage.get_by_text(
+        f"{CALLS - INCLUDED_CALLS} calls beyond the {INCLUDED_CALLS} included"
+    ).is_visible()
+    assert overage.locator("td").nth(1).inner_text() == str(CALLS - INCLUDED_CALLS)
+    assert overage.locator("td").nth(2).inner_text() == "3.00 USD"
+    assert renewal.locator("tfoot").get_by_text("32.00 USD").is_visible()
     assert renewal.get_by_text("Paid").is_visible()
 
 
