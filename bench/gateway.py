@@ -296,9 +296,9 @@ def overhead_buckets(gateway_url: str) -> dict[float, float]:
     return buckets
 
 
-def quantile(cumulative: list[tuple[float, float]], q: float) -> float | None:
+def quantile(cumulative: list[tuple[float, float]], q: float) -> str | None:
     """The q-quantile in ms, interpolated within its bucket as Prometheus's
-    histogram_quantile does; None without observations."""
+    histogram_quantile does (">1000" past the last bound); None without observations."""
     cumulative = sorted(cumulative)
     total = cumulative[-1][1] if cumulative else 0
     if not total:
@@ -307,9 +307,9 @@ def quantile(cumulative: list[tuple[float, float]], q: float) -> float | None:
     for bound, count in cumulative:
         if count >= rank:
             if bound == float("inf"):
-                return round(lower * 1000, 3)
+                return f">{lower * 1000:g}"
             share = (rank - below) / (count - below) if count > below else 1.0
-            return round((lower + (bound - lower) * share) * 1000, 3)
+            return f"{(lower + (bound - lower) * share) * 1000:.3f}"
         lower, below = bound, count
     return None
 

@@ -41,7 +41,7 @@ OVERHEAD_SECONDS = Histogram(
     "gateway_overhead_seconds",
     "Time a served call spent in the gateway itself (request time minus upstream time).",
     ["model", "version"],
-    buckets=(0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.01, 0.025, 0.1),
+    buckets=(0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.01, 0.025, 0.1, 1),
 )
 REJECTIONS = Counter(
     "gateway_rejections",
