@@ -2,14 +2,16 @@
 gateway, in one run, then metering checked against what was served.
 
     REDIS_URL=redis://127.0.0.1:6379/2 [DATABASE_URL=postgres://...] \\
-        .venv/bin/python bench/gateway.py [--seconds 10] [--soak 60]
+        .venv/bin/python bench/gateway.py [--seconds 10] [--soak 60] [--rounds 3] [--no-pin]
 
 Needs `wrk` (apt-get install wrk) and Redis (the gateway's production mode); the database is
 DATABASE_URL or a scratch SQLite file. Trains and builds the iris model, serves it with
-`bentoml serve` (one worker), runs the gateway under uvicorn (one worker), then with wrk:
+`bentoml serve` (one worker) pinned to the last core, runs the gateway under uvicorn (one
+worker) on the other cores with wrk (`--no-pin` leaves placement to the scheduler), then:
 
-- concurrency 1, 16 and 64: requests/s and latency p50/p95/p99, direct and through the
-  gateway; the ratio of the two RPS and the latency the gateway adds;
+- concurrency 1, 16 and 64, `--rounds` alternating pairs of runs: requests/s and latency
+  p50/p95/p99, direct and through the gateway; the ratio of the two RPS, the latency the
+  gateway adds, and the gateway's own time per call from its histogram;
 - invalid-key rejections per second (keys that fail the checksum, 16 connections);
 - 64 connections for `--soak` seconds through the gateway, then a flush: metered calls
   against the 2xx answers wrk counted (lost = served but not metered, double = the reverse).
@@ -54,7 +56,7 @@ def wrk(url: str, connections: int, seconds: int, key: str | None, scratch: Path
     script.write_text(WRK_SCRIPT.format(body=json.dumps(SETOSA), auth=auth))
     threads = 1 if connections == 1 else 2
     out = subprocess.run(  # noqa: S603 - fixed argv
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s"]
+        pinned(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s"])
         + ["-s", str(script), url],
         capture_output=True,
         text=True,
@@ -74,6 +76,36 @@ def wrk(url: str, connections: int, seconds: int, key: str | None, scratch: Path
     }
 
 
+SERVICE_CPUS: set[int] = set()
+OTHER_CPUS: set[int] = set()
+
+
+def pin_cpus(enabled: bool) -> None:
+    """The model's service on the last core, everything the bench starts besides on the
+    others: in production the gateway and the model servers run on different hosts, and here
+    the gateway must not take CPU from the service it is compared with."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if enabled and len(cpus) >= 2:
+        SERVICE_CPUS.update(cpus[-1:])
+        OTHER_CPUS.update(cpus[:-1])
+
+
+def pinned(argv: list[str]) -> list[str]:
+    if not OTHER_CPUS:
+        return argv
+    return ["taskset", "-c", ",".join(map(str, sorted(OTHER_CPUS)))] + argv
+
+
+def pin_tree(pid: int, cpus: set[int]) -> None:
+    """Every thread of `pid` and its descendants onto `cpus`."""
+    import psutil
+
+    root = psutil.Process(pid)
+    for process in [root] + root.children(recursive=True):
+        for thread in process.threads():
+            os.sched_setaffinity(thread.id, cpus)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -81,6 +113,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10, help="per concurrency and target")
     parser.add_argument("--soak", type=int, default=60, help="metering run, 64 connections")
     parser.add_argument("--rounds", type=int, default=3, help="direct/gateway pairs per level")
+    parser.add_argument(
+        "--no-pin",
+        dest="pin",
+        action="store_false",
+        help="let the scheduler place the processes (default: the service on the last core, "
+        "wrk and the gateway on the others)",
+    )
     args = parser.parse_args()
     if not os.environ.get("REDIS_URL"):
         sys.exit("Set REDIS_URL: the gateway meters in Redis in production.")
@@ -102,6 +141,7 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    pin_cpus(args.pin)
     service, (gateway, gateway_url), key, subscription = setup(scratch)
     try:
         figures = measure(service.url, gateway_url, key, subscription, args, scratch)
@@ -162,6 +202,8 @@ def setup(scratch: Path):
     )
     if not process.wait_ready(service.url, timeout=90, pid=service.pid):
         sys.exit(f"the iris service did not start:\n{(scratch / 'service.log').read_text()}")
+    if SERVICE_CPUS:
+        pin_tree(service.pid, SERVICE_CPUS)
 
     stamp = int(time.time())
     slug = f"bench-iris-{stamp}"
@@ -178,8 +220,8 @@ def setup(scratch: Path):
 
     port = process.free_port()
     gateway = subprocess.Popen(  # noqa: S603 - fixed argv
-        [sys.executable, "-m", "uvicorn", "portal.asgi:application", "--host", "127.0.0.1"]
-        + ["--port", str(port), "--no-access-log", "--log-level", "warning"],
+        pinned([sys.executable, "-m", "uvicorn", "portal.asgi:application"])
+        + ["--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--log-level", "warning"],
         cwd=REPO,
         env=os.environ,
         stdout=(scratch / "gateway.log").open("w"),
@@ -334,9 +376,17 @@ def report(figures: dict, args) -> None:
         "## Gateway: direct vs through the gateway (iris, skops)",
         "",
         f"Command: `REDIS_URL=... .venv/bin/python bench/gateway.py --seconds {args.seconds} "
-        f"--soak {args.soak} --rounds {args.rounds}`. wrk on loopback; the BentoML service "
+        f"--soak {args.soak} --rounds {args.rounds}{'' if args.pin else ' --no-pin'}`. wrk on "
+        "loopback; the BentoML service "
         "with one worker, the gateway under uvicorn with one worker, Redis and the load "
-        f"generator on the same machine ({os.cpu_count()} cores, shared). Per concurrency, "
+        f"generator on the same machine ({os.cpu_count()} cores, shared; "
+        + (
+            f"the service pinned to CPU {sorted(SERVICE_CPUS)}, wrk and the gateway to "
+            f"{sorted(OTHER_CPUS)}, Redis unpinned"
+            if SERVICE_CPUS
+            else "no pinning (`--no-pin`)"
+        )
+        + "). Per concurrency, "
         f"{args.rounds} direct runs and {args.rounds} gateway runs of {args.seconds} s "
         "alternate; each figure is the median over the rounds (the ratio and the added "
         "latencies are taken per pair of runs). The gateway's own time is its "
