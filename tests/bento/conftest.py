@@ -10,6 +10,8 @@ from tests.bento.services import (  # noqa: F401 - re-exported for the tests
     DIABETES_INPUT,
     DIABETES_OUTPUT,
     IRIS_CONTRACT,
+    IRIS_INPUT,
+    IRIS_OUTPUT,
     SETOSA,
     VIRGINICA,
     diabetes_input,
