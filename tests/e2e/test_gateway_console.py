@@ -5,15 +5,7 @@ import pytest
 
 from billing import metering
 from billing.models import ApiKey, Plan, Subscription
-from tests.bento.conftest import (  # noqa: F401 - session fixtures shared with tests/bento
-    IRIS_CONTRACT,
-    artifact_dir,
-    bentoml_home,
-    iris_bento,
-    iris_model,
-    iris_service,
-    iris_skops,
-)
+from tests.bento.services import IRIS_CONTRACT
 from tests.e2e.test_publisher_invite import log_in
 from tests.factories import make_entry, make_publisher, make_user, make_version
 from tests.gateway.conftest import serve_version
@@ -21,7 +13,7 @@ from tests.gateway.conftest import serve_version
 pytestmark = [pytest.mark.gateway, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_subscribe_create_a_key_and_try_it(page, live_server, iris_service):  # noqa: F811
+def test_subscribe_create_a_key_and_try_it(page, live_server, iris_service):
     entry = make_entry(make_publisher(), slug="iris", name="Iris")
     serve_version(make_version(entry, "1.0.0", contract=IRIS_CONTRACT), iris_service.url)
     Plan.objects.create(entry=entry, name="Free", included_calls=100, rate_limit_per_minute=60)

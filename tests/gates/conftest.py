@@ -1,21 +1,7 @@
-"""Gate measurements run against the real services that tests/bento builds once per session;
-API clients for the lifecycle tests' cast."""
+"""API clients for the lifecycle tests' cast. Gate measurements run against the real services
+that the plugin tests/bento/services.py builds and serves once per session."""
 
 import pytest
-
-from tests.bento.conftest import (  # noqa: F401 - fixtures shared with the bento tests
-    artifact_dir,
-    bentoml_home,
-    diabetes_bento,
-    diabetes_data,
-    diabetes_model,
-    diabetes_onnx,
-    diabetes_service,
-    iris_bento,
-    iris_model,
-    iris_service,
-    iris_skops,
-)
 
 
 @pytest.fixture

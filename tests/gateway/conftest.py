@@ -1,6 +1,6 @@
 """The gateway under uvicorn, in front of a real BentoML iris service, with real Redis.
 
-One bento is built and served for the whole session (the fixtures of tests/bento), and one
+One bento is built and served for the whole session (the plugin tests/bento/services.py), and one
 uvicorn process runs the portal's ASGI application against the test database and Redis.
 Each test gets its own model entry, plan, subscription and key (`served`), committed so the
 gateway process sees them; Redis is flushed between tests by the autouse `fresh_cache`.
@@ -26,16 +26,7 @@ from billing.keys import create_key
 from billing.models import Plan
 from billing.subscriptions import start_subscription
 from serving.models import Deployment, ServingHost
-from tests.bento.conftest import (  # noqa: F401 - session fixtures shared with tests/bento
-    IRIS_CONTRACT,
-    SETOSA,
-    artifact_dir,
-    bentoml_home,
-    iris_bento,
-    iris_model,
-    iris_service,
-    iris_skops,
-)
+from tests.bento.services import IRIS_CONTRACT, SETOSA
 from tests.factories import make_entry, make_publisher, make_user, make_version
 from tests.pipeline.conftest import database_url
 
@@ -182,7 +173,7 @@ def subscribe(entry, included_calls=1000, rate_limit_per_minute=6000, user=None,
 
 
 @pytest.fixture
-def make_served(transactional_db, iris_service):  # noqa: F811 - the imported fixture
+def make_served(transactional_db, iris_service):
     def make(included_calls=1000, rate_limit_per_minute=6000, contract=None, url=None, **plan):
         entry = make_entry(make_publisher())
         version = make_version(entry, "1.0.0", contract={**IRIS_CONTRACT, **(contract or {})})

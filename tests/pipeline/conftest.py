@@ -22,6 +22,10 @@ REPO = Path(__file__).resolve().parents[2]
 HOST = "test"
 QUEUES = f"default,build,gates,host.{HOST}"
 TERMINAL = ("published", "failed")
+# The latency gate's load in pipeline tests: the assertions need some requests and a p95, not
+# a long run (the production default is 4 clients for 5 s).
+LATENCY_CLIENTS = 4
+LATENCY_SECONDS = 1
 
 
 def database_url() -> str:
@@ -90,13 +94,14 @@ def pipeline_env(django_db_setup, django_db_blocker, tmp_path_factory):
     home = tmp_path_factory.mktemp("bentoml")
     with django_db_blocker.unblock():
         url = database_url()
-    # A short latency gate keeps the suite fast; its figures are still real.
+    # A short latency gate keeps the suite fast; its figures are still real. The test process
+    # (a recheck run from a test) uses the same load as the worker: see `pipeline`.
     env = dict(
         os.environ,
         DATABASE_URL=url,
         BENTOML_HOME=str(home),
-        GATE_LATENCY_CLIENTS="4",
-        GATE_LATENCY_SECONDS="2",
+        GATE_LATENCY_CLIENTS=str(LATENCY_CLIENTS),
+        GATE_LATENCY_SECONDS=str(LATENCY_SECONDS),
     )
     return {"env": env, "bentoml_home": home}
 
@@ -131,6 +136,8 @@ def celery_worker_process(pipeline_env, tmp_path_factory):
 def pipeline(celery_worker_process, pipeline_env, transactional_db, settings):
     """A running worker and the `test` CPU host, on a clean database."""
     settings.BENTOML_HOME = pipeline_env["bentoml_home"]
+    settings.GATE_LATENCY_CLIENTS = LATENCY_CLIENTS
+    settings.GATE_LATENCY_SECONDS = LATENCY_SECONDS
     ServingHost.objects.update_or_create(name=HOST, defaults={"kind": "cpu", "capacity": 4})
     yield celery_worker_process
     # Stop every service started during the test before the database is flushed.
@@ -147,7 +154,7 @@ def wait_for_state(version: ModelVersion, states=TERMINAL, timeout: float = 180,
         version.refresh_from_db()
         if version.state in states:
             return version
-        time.sleep(0.5)
+        time.sleep(0.2)
     worker_log = worker.log_tail() if worker else ""
     pytest.fail(
         f"{version} is {version.state}/{version.stage} after {timeout} s, not {states}.\n"
@@ -160,7 +167,7 @@ def wait_until(predicate, timeout: float = 60, message: str = "condition"):
     while time.monotonic() < deadline:
         if predicate():
             return
-        time.sleep(0.3)
+        time.sleep(0.1)
     pytest.fail(f"Timed out after {timeout} s waiting for {message}.")
 
 
