@@ -8,7 +8,7 @@ from tests.factories import make_publisher, make_user
 # One definition of the browser fixtures and of the served models for the whole suite: a copy
 # imported into another conftest would launch a second Playwright, or build and serve a bento
 # again.
-pytest_plugins = ["tests.browser", "tests.bento.services"]
+pytest_plugins = ["tests.browser", "tests.bento.services", "tests.gateway.server"]
 
 
 @pytest.fixture

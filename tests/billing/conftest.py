@@ -1,9 +1,8 @@
 """localstripe, started once per test session on a free loopback port, and the billing cast.
 
 The journey test (test_browser_journey.py) also calls the real gateway: the iris bento's
-service and the uvicorn gateway are the fixtures of tests/bento and tests/gateway, imported
-here (not moved); each starts only when a test asks for it. Browser fixtures are not imported
-here: they come once from the tests.browser plugin.
+service and the uvicorn gateway come from the plugins tests.bento.services and
+tests.gateway.server (see tests/conftest.py); each starts only when a test asks for it.
 """
 
 import hashlib
@@ -17,20 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.bento.conftest import (  # noqa: F401 - the session's iris bento and its service
-    artifact_dir,
-    bentoml_home,
-    iris_bento,
-    iris_model,
-    iris_service,
-    iris_skops,
-)
 from tests.factories import make_entry, make_version
-from tests.gateway.conftest import (  # noqa: F401 - the gateway under uvicorn (journey test)
-    gateway,
-    gateway_server,
-    start_gateway,
-)
 
 PUBLISHABLE_KEY = "pk_test_modelmarket"
 SECRET_KEY = "sk_test_modelmarket"

@@ -2,6 +2,7 @@
 for the PostgreSQL fail mode."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import redis.asyncio as aioredis
@@ -28,8 +29,14 @@ def clock(monkeypatch):
     return clock
 
 
+def run(coroutine):
+    """Run on a thread of its own: the browser tests' loop may be running in this one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def put(name: str, value) -> None:
-    asyncio.run(hotcache.put(None, name, value))
+    run(hotcache.put(None, name, value))
 
 
 def test_a_copy_is_fresh_for_four_seconds_then_stale_until_forgotten(clock):
@@ -74,9 +81,9 @@ def test_each_copy_is_shared_through_redis_until_forgotten(clock):
         finally:
             await client.aclose()
 
-    asyncio.run(put_shared())
+    run(put_shared())
     hotcache._local.clear()  # as seen from another process: nothing of its own
 
-    assert asyncio.run(shared()) == {"key_id": 7}
+    assert run(shared()) == {"key_id": 7}
     hotcache.forget("gw:key:shared")
-    assert asyncio.run(shared()) is None
+    assert run(shared()) is None

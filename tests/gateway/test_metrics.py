@@ -32,3 +32,8 @@ def test_metrics_count_calls_latency_and_rejections(gateway, make_served):
     assert sample(text, "gateway_rejections_total", model=slug, reason="rate_limited") == 1
     assert sample(before, "gateway_rejections_total", model=slug, reason="rate_limited") == 0
     assert sample(text, "gateway_upstream_seconds_count", model=slug, version="1.0.0") == 2
+    # The gateway's own share of each served call: less than the whole call, more than nothing.
+    own = sample(text, "gateway_overhead_seconds_sum", model=slug, version="1.0.0")
+    total = sample(text, "gateway_request_seconds_sum", **ok)
+    assert sample(text, "gateway_overhead_seconds_count", model=slug, version="1.0.0") == 2
+    assert 0 < own < total
