@@ -27,7 +27,7 @@ demo: export DEBUG = 1
 demo: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
-	@trap 'trap - EXIT INT TERM; $(PY) manage.py stop_services; kill 0' EXIT INT TERM; \
+	@trap 'trap - EXIT INT TERM; $(PY) manage.py stop_services; kill $$(jobs -p) 2>/dev/null; wait' EXIT INT TERM; \
 	$(VENV)/bin/celery -A portal worker -B -Q default,build,gates,inference,host.local -c 2 -l WARNING \
 	  --schedule var/celerybeat-schedule & \
 	$(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)

@@ -58,25 +58,29 @@ def test_a_fresh_clone_serves_the_demo_catalog_with_make_demo(tmp_path):
             assert f"/v1/models/{slug}/versions/1.0.0/predict" in page
         assert "14 models" in _wait_for(f"{base}/models/", demo, timeout=10)
     finally:
-        os.killpg(demo.pid, signal.SIGTERM)
+        # What Ctrl-C does: SIGINT to the whole foreground group. (A SIGTERM to the group
+        # would also reach Celery's pool processes directly, and billiard's pool then hangs
+        # in its shutdown.)
+        os.killpg(demo.pid, signal.SIGINT)
         demo.wait(timeout=60)
         log.close()
         print((tmp_path / "demo.log").read_text()[-3000:])
-    # Stopping make demo stops the model services it started.
+    # Stopping make demo stops the worker and the model services it started.
     assert _processes_using(clone) == []
 
 
 def _processes_using(clone: Path) -> list[str]:
-    """Processes still running from the clone (services carry its BENTOML_HOME), given a
-    few seconds to finish shutting down."""
+    """Processes still running from the clone (services carry its BENTOML_HOME, the worker
+    and the web server run its interpreter), given a few seconds to finish shutting down."""
     marker = f"BENTOML_HOME={clone}".encode()
     deadline = time.monotonic() + 15
     while True:
         found = {}
         for proc in Path("/proc").glob("[0-9]*"):
             try:
-                if marker in (proc / "environ").read_bytes():
-                    found[int(proc.name)] = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
+                cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
+                if marker in (proc / "environ").read_bytes() or str(clone).encode() in cmdline:
+                    found[int(proc.name)] = cmdline
             except OSError:
                 continue
         if not found or time.monotonic() > deadline:
