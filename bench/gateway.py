@@ -33,6 +33,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from bench.report import store_results, write_section  # noqa: E402 - after the path
 
 SETOSA = {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}
 WRK_SCRIPT = """
@@ -367,10 +368,7 @@ def report(figures: dict, args) -> None:
         "metering_lost": max(0, figures["served"] - figures["metered"]),
         "metering_double": max(0, figures["metered"] - figures["served"]),
     }
-    results_path = REPO / "bench" / "results.json"
-    stored = json.loads(results_path.read_text()) if results_path.exists() else {}
-    stored.update(results)
-    results_path.write_text(json.dumps(stored, indent=2, sort_keys=True) + "\n")
+    store_results(results)
 
     lines = [
         "## Gateway: direct vs through the gateway (iris, skops)",
@@ -420,23 +418,9 @@ def report(figures: dict, args) -> None:
         f"errors), {figures['metered']} were metered after the flush: lost "
         f"{results['metering_lost']}, double {results['metering_double']}.",
     ]
-    write_section(REPO / "docs" / "benchmarks.md", "## Gateway", "\n".join(lines))
+    write_section("## Gateway", "\n".join(lines))
     print("\n".join(lines))
     print(json.dumps(results, indent=2))
-
-
-def write_section(path: Path, heading: str, body: str) -> None:
-    """Replace the section starting with `heading` (up to the next `## `), or append it."""
-    intro = "# Benchmarks\n\nFigures measured on purpose, with the command that gave them.\n"
-    path.parent.mkdir(exist_ok=True)
-    text = path.read_text() if path.exists() else intro
-    start = text.find(heading)
-    if start == -1:
-        text = text.rstrip() + "\n\n" + body + "\n"
-    else:
-        end = text.find("\n## ", start + len(heading))
-        text = text[:start] + body + "\n" + (text[end:] if end != -1 else "")
-    path.write_text(text)
 
 
 if __name__ == "__main__":

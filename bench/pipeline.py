@@ -14,7 +14,6 @@ to bench/results.json and a table to docs/benchmarks.md.
 
 import argparse
 import io
-import json
 import os
 import signal
 import statistics
@@ -26,6 +25,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from bench.report import store_results, write_section  # noqa: E402 - after the path
 
 DEMO_MODELS = ("iris-classifier", "diabetes-progression")
 
@@ -146,10 +146,7 @@ def upload_and_wait(slug: str, number: int) -> dict:
 def report(runs: list[dict]) -> None:
     keys = ["upload_to_ready_s", "upload_to_deployed_s", "gates_s", "serving_rss_mb"]
     medians = {k: round(statistics.median(r[k] for r in runs), 2) for k in keys}
-    results_path = REPO / "bench" / "results.json"
-    results = json.loads(results_path.read_text()) if results_path.exists() else {}
-    results.update(medians)
-    results_path.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    store_results(medians)
 
     from django.conf import settings
 
@@ -174,22 +171,8 @@ def report(runs: list[dict]) -> None:
         f"| median | {medians['upload_to_ready_s']} | {medians['upload_to_deployed_s']} | "
         f"{medians['gates_s']} | {medians['serving_rss_mb']} |"
     )
-    write_section(REPO / "docs" / "benchmarks.md", "## Publishing pipeline", "\n".join(lines))
+    write_section("## Publishing pipeline", "\n".join(lines))
     print("\n".join(lines))
-
-
-def write_section(path: Path, heading: str, body: str) -> None:
-    """Replace the section starting with `heading` (up to the next `## `), or append it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    intro = "# Benchmarks\n\nFigures measured on purpose, with the command that gave them.\n"
-    text = path.read_text() if path.exists() else intro
-    start = text.find(heading)
-    if start == -1:
-        text = text.rstrip() + "\n\n" + body + "\n"
-    else:
-        end = text.find("\n## ", start + len(heading))
-        text = text[:start] + body + "\n" + (text[end:] if end != -1 else "")
-    path.write_text(text)
 
 
 if __name__ == "__main__":
