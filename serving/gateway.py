@@ -287,8 +287,9 @@ async def admit(call: Call) -> tuple[quota.QuotaCounter, int]:
 # --- The synchronous call.
 
 
-async def forward(call: Call, body: bytes) -> tuple[bytes, float]:
-    """POST the input to the version's service; its raw JSON output and latency in ms."""
+async def forward(call: Call, body: bytes) -> bytes:
+    """POST the input to the version's service; its raw JSON output (its latency is kept in
+    `call.upstream_seconds`)."""
     route = call.route
     if not route.url:
         raise Refusal(
@@ -318,7 +319,6 @@ async def forward(call: Call, body: bytes) -> tuple[bytes, float]:
             retry_after=RETRY_UNAVAILABLE,
         ) from None
     call.upstream_seconds = time.perf_counter() - started
-    latency_ms = call.upstream_seconds * 1000
     if 400 <= status < 500:
         raise Refusal("invalid_input", "The model refused this input.", errors=_errors(raw))
     if status != 200:
@@ -327,7 +327,7 @@ async def forward(call: Call, body: bytes) -> tuple[bytes, float]:
             f"The service of {call.model} {route.semver} failed (HTTP {status}).",
             retry_after=RETRY_UNAVAILABLE,
         )
-    return raw, latency_ms
+    return raw
 
 
 def _errors(raw: bytes) -> list[str]:
@@ -338,7 +338,7 @@ def _errors(raw: bytes) -> list[str]:
         return [raw.decode(errors="replace")[:500]]
 
 
-def envelope(call: Call, output: bytes, latency_ms: float, used: int) -> bytes:
+def envelope(call: Call, output: bytes, used: int) -> bytes:
     """The answer's JSON, with the model's output bytes spliced in unparsed."""
     head = orjson.dumps(
         {
@@ -352,7 +352,7 @@ def envelope(call: Call, output: bytes, latency_ms: float, used: int) -> bytes:
     usage = orjson.dumps(
         {
             "billed_calls": 1,
-            "latency_ms": round(latency_ms, 3),
+            "latency_ms": round(call.upstream_seconds * 1000, 3),
             "quota_remaining": quota.remaining(call.state, used),
         }
     )
@@ -381,7 +381,7 @@ async def serve(call: Call, body: bytes, idem_key: str | None = None) -> HttpRes
     try:
         counter, used = await admit(call)
         try:
-            output, latency_ms = await forward(call, body)
+            output = await forward(call, body)
             await metering.record_call(call.clients.redis, metered(call))
         except BaseException:
             await quota.release(call.clients.redis, counter)
@@ -390,7 +390,7 @@ async def serve(call: Call, body: bytes, idem_key: str | None = None) -> HttpRes
         if idem_key is not None:
             await idempotency.release(call.clients.redis, call.state.key_id, idem_key)
         raise
-    content = envelope(call, output, latency_ms, used)
+    content = envelope(call, output, used)
     headers = {"Model-Version": route.semver, "X-Request-Id": call.request_id, **call.headers}
     if idem_key is not None:
         stored = idempotency.Stored(200, content, headers)
