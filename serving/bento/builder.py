@@ -30,6 +30,7 @@ SERVICE_IMPORT = "serving.bento.service_template:ModelService"
 # Exactly what the service imports: the bento must not carry the Django project.
 BENTO_MODULES = (
     "__init__.py",
+    "api_specs.py",
     "artifacts.py",
     "mapping.py",
     "middleware.py",
