@@ -3,10 +3,12 @@
 A copy is fresh for FRESH_SECONDS in the process that read it: the gateway's common path reads
 no store for the key at all. After that the database is read again, so a revoked key or a
 suspended subscription is refused within 5 seconds by every process, even one that `forget`
-cannot reach. Each read is also written to Redis, where it stays STALE_SECONDS: while
-PostgreSQL is down, any gateway process keeps serving keys seen recently from those copies
-(see README, "Fail modes"). Without REDIS_URL (embedded defaults) only this process's copies
-exist.
+cannot reach. In a copy's last AHEAD_SECONDS one caller (`claim_reload`) reads it again
+while the others go on using it: a busy key never expires with calls waiting on it, and
+never sends all of them to the database at once. Each read is also written to Redis, where
+it stays STALE_SECONDS: while PostgreSQL is down, any gateway process keeps serving keys seen
+recently from those copies (see README, "Fail modes"). Without REDIS_URL (embedded defaults)
+only this process's copies exist.
 """
 
 import json
@@ -17,14 +19,16 @@ import redis
 from django.conf import settings
 
 FRESH_SECONDS = 4.0
+AHEAD_SECONDS = 1.0
 STALE_SECONDS = 3600
 # Past this many copies in a process, those no longer fresh are dropped (Redis keeps them):
 # well-formed unknown keys must not grow the process without bound.
 MAX_LOCAL = 100_000
 
-# name -> (time.monotonic() when read, value). Plain dict operations are atomic under the
-# GIL, so the event loop and the WSGI servers' threads share it without a lock.
-_local: dict[str, tuple[float, Any]] = {}
+# name -> (time.monotonic() when read, value, whether a caller is reading it again). Plain dict
+# operations are atomic under the GIL, so the event loop and the WSGI servers' threads share
+# it without a lock (two threads may both claim a reload: harmless).
+_local: dict[str, tuple[float, Any, bool]] = {}
 _sync_client: redis.Redis | None = None
 
 
@@ -57,6 +61,16 @@ def get(name: str) -> tuple[Any, bool] | None:
     return found[1], time.monotonic() - found[0] <= FRESH_SECONDS
 
 
+def claim_reload(name: str) -> bool:
+    """Whether the caller should read a fresh copy again now: True for one caller, once the
+    copy is in its last AHEAD_SECONDS."""
+    found = _local.get(name)
+    if found is None or found[2] or time.monotonic() - found[0] <= FRESH_SECONDS - AHEAD_SECONDS:
+        return False
+    _local[name] = (found[0], found[1], True)
+    return True
+
+
 async def get_shared(client, name: str) -> Any:
     """The copy any process wrote to Redis last (possibly stale); None when absent."""
     if client is None:
@@ -69,8 +83,8 @@ async def put(client, name: str, value: Any) -> None:
     """Keep a copy just read from the database, here and in Redis."""
     now = time.monotonic()
     if len(_local) >= MAX_LOCAL:
-        for old in [n for n, (at, _) in _local.items() if now - at > FRESH_SECONDS]:
+        for old in [n for n, (at, *_) in _local.items() if now - at > FRESH_SECONDS]:
             _local.pop(old, None)
-    _local[name] = (now, value)
+    _local[name] = (now, value, False)
     if client is not None:
         await client.set(name, json.dumps({"at": time.time(), "v": value}), ex=STALE_SECONDS)

@@ -157,11 +157,14 @@ async def _key_state(clients: Clients, key_hash: str) -> KeyState | None:
     (PostgreSQL down) the latest copy of any process."""
     name = key_cache_name(key_hash)
     cached = hotcache.get(name)
-    if cached is not None and cached[1]:
+    fresh = cached is not None and cached[1]
+    if fresh and not hotcache.claim_reload(name):
         return KeyState(**cached[0]) if cached[0] else None
     try:
         state = await sync_to_async(with_fresh_connection(load_key_state))(key_hash)
     except DatabaseError:
+        if fresh:  # reading ahead failed; the copy is still good
+            return KeyState(**cached[0]) if cached[0] else None
         seen = cached[0] if cached is not None else await hotcache.get_shared(clients.redis, name)
         if seen and _decodes(seen):  # (a copy by another release of the gateway is not used)
             return KeyState(**seen)  # PostgreSQL is down: serve what we saw recently

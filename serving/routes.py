@@ -2,7 +2,8 @@
 
 Answers (refusals included) are kept in this process for FRESH_SECONDS, so a newly published
 version or a restarted service is picked up within seconds and the database is read about
-once per route and interval. While the database is unreachable the last answer is kept.
+once per route and interval: in an answer's last AHEAD_SECONDS one call reads it again while
+the others go on using it. While the database is unreachable the last answer is kept.
 """
 
 import time
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from asgiref.sync import sync_to_async
 from django.db import DatabaseError, close_old_connections
 
-from billing.hotcache import FRESH_SECONDS
+from billing.hotcache import AHEAD_SECONDS, FRESH_SECONDS
 from catalog.models import ModelEntry
 from catalog.resolution import ResolutionError, VersionRetired, resolve_version
 from serving.models import Deployment
@@ -31,7 +32,8 @@ class Route:
     successor: str | None = None
 
 
-_routes: dict[tuple, tuple[float, Route]] = {}
+# name -> (time.monotonic() when read, route, whether a call is reading it again)
+_routes: dict[tuple, tuple[float, Route, bool]] = {}
 
 
 def with_fresh_connection(function):
@@ -78,8 +80,13 @@ async def route_for(entry_id: int, requested: str | None, pinned_major: int | No
     process never resolved the route before."""
     name = (entry_id, requested, None if requested else pinned_major)
     cached = _routes.get(name)
-    if cached is not None and time.monotonic() - cached[0] <= FRESH_SECONDS:
-        return cached[1]
+    if cached is not None:
+        at, route, reloading = cached
+        age = time.monotonic() - at
+        if age <= FRESH_SECONDS - AHEAD_SECONDS or (age <= FRESH_SECONDS and reloading):
+            return route
+        if age <= FRESH_SECONDS:
+            _routes[name] = (at, route, True)  # this call reads it again; the others go on
     try:
         route = await sync_to_async(with_fresh_connection(load_route))(
             entry_id, requested, pinned_major
@@ -88,5 +95,5 @@ async def route_for(entry_id: int, requested: str | None, pinned_major: int | No
         if cached is not None:
             return cached[1]
         raise
-    _routes[name] = (time.monotonic(), route)
+    _routes[name] = (time.monotonic(), route, False)
     return route

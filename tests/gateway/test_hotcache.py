@@ -49,6 +49,19 @@ def test_a_copy_is_fresh_for_four_seconds_then_stale_until_forgotten(clock):
     assert hotcache.get("gw:key:a") is None
 
 
+def test_in_a_copy_s_last_second_one_caller_reads_it_again(clock):
+    put("gw:key:a", {"key_id": 1})
+
+    assert not hotcache.claim_reload("gw:key:a")  # young: everyone uses it
+    clock.now += hotcache.FRESH_SECONDS - hotcache.AHEAD_SECONDS + 0.1
+    assert hotcache.claim_reload("gw:key:a")  # this caller reloads it...
+    assert not hotcache.claim_reload("gw:key:a")  # ...the others go on using it
+    assert hotcache.get("gw:key:a") == ({"key_id": 1}, True)
+    put("gw:key:a", {"key_id": 1, "reloaded": True})
+    assert hotcache.get("gw:key:a") == ({"key_id": 1, "reloaded": True}, True)
+    assert not hotcache.claim_reload("gw:key:a")
+
+
 def test_unknown_keys_are_remembered_as_none(clock):
     put("gw:key:unknown", None)
 
