@@ -5,6 +5,8 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from asgiref.sync import sync_to_async
+from django.db import connections
 
 from serving import routes
 from serving.models import Deployment
@@ -50,3 +52,4 @@ def test_in_its_last_second_one_call_reads_a_route_again(transactional_db, monke
     clock.now += routes.FRESH_SECONDS - routes.AHEAD_SECONDS + 0.1
     assert urls(4) == ["http://b"] + ["http://a"] * 3  # one reads, the others don't wait
     assert urls(2) == ["http://b"] * 2
+    run(sync_to_async(connections.close_all)())  # the lookups' thread lets the test database go
