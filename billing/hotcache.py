@@ -25,10 +25,56 @@ STALE_SECONDS = 3600
 # well-formed unknown keys must not grow the process without bound.
 MAX_LOCAL = 100_000
 
-# name -> (time.monotonic() when read, value, whether a caller is reading it again). Plain dict
-# operations are atomic under the GIL, so the event loop and the WSGI servers' threads share
-# it without a lock (two threads may both claim a reload: harmless).
-_local: dict[str, tuple[float, Any, bool]] = {}
+
+class Copies:
+    """Answers read from the database, kept in this process: fresh for FRESH_SECONDS; in a
+    copy's last AHEAD_SECONDS one caller claims its reload; past MAX_LOCAL copies, those no
+    longer fresh are dropped. Plain dict operations are atomic under the GIL, so the event
+    loop and the WSGI servers' threads share it without a lock (two threads may both claim a
+    reload: harmless)."""
+
+    def __init__(self) -> None:
+        # name -> (time.monotonic() when read, value, whether a caller is reading it again)
+        self._items: dict[Any, tuple[float, Any, bool]] = {}
+
+    def __iter__(self):
+        return iter(list(self._items))
+
+    def get(self, name) -> tuple[Any, bool] | None:
+        """None when absent, else (value, is_fresh)."""
+        found = self._items.get(name)
+        if found is None:
+            return None
+        return found[1], time.monotonic() - found[0] <= FRESH_SECONDS
+
+    def claim_reload(self, name) -> bool:
+        """Whether the caller should read a fresh copy again now: True for one caller, once
+        the copy is in its last AHEAD_SECONDS."""
+        found = self._items.get(name)
+        if (
+            found is None
+            or found[2]
+            or time.monotonic() - found[0] <= FRESH_SECONDS - AHEAD_SECONDS
+        ):
+            return False
+        self._items[name] = (found[0], found[1], True)
+        return True
+
+    def keep(self, name, value) -> None:
+        now = time.monotonic()
+        if len(self._items) >= MAX_LOCAL:
+            for old in [n for n, (at, *_) in self._items.items() if now - at > FRESH_SECONDS]:
+                self._items.pop(old, None)
+        self._items[name] = (now, value, False)
+
+    def drop(self, name) -> None:
+        self._items.pop(name, None)
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
+_local = Copies()
 _sync_client: redis.Redis | None = None
 
 
@@ -47,7 +93,7 @@ def sync_redis() -> redis.Redis | None:
 def forget(name: str) -> None:
     """Drop a copy now (a key was revoked or rotated): here and in Redis. Other processes
     drop theirs when it stops being fresh."""
-    _local.pop(name, None)
+    _local.drop(name)
     client = sync_redis()
     if client is not None:
         client.delete(name)
@@ -55,20 +101,12 @@ def forget(name: str) -> None:
 
 def get(name: str) -> tuple[Any, bool] | None:
     """This process's copy: None when absent, else (value, is_fresh)."""
-    found = _local.get(name)
-    if found is None:
-        return None
-    return found[1], time.monotonic() - found[0] <= FRESH_SECONDS
+    return _local.get(name)
 
 
 def claim_reload(name: str) -> bool:
-    """Whether the caller should read a fresh copy again now: True for one caller, once the
-    copy is in its last AHEAD_SECONDS."""
-    found = _local.get(name)
-    if found is None or found[2] or time.monotonic() - found[0] <= FRESH_SECONDS - AHEAD_SECONDS:
-        return False
-    _local[name] = (found[0], found[1], True)
-    return True
+    """Whether the caller should read this process's fresh copy again now (`Copies`)."""
+    return _local.claim_reload(name)
 
 
 async def get_shared(client, name: str) -> Any:
@@ -81,10 +119,6 @@ async def get_shared(client, name: str) -> Any:
 
 async def put(client, name: str, value: Any) -> None:
     """Keep a copy just read from the database, here and in Redis."""
-    now = time.monotonic()
-    if len(_local) >= MAX_LOCAL:
-        for old in [n for n, (at, *_) in _local.items() if now - at > FRESH_SECONDS]:
-            _local.pop(old, None)
-    _local[name] = (now, value, False)
+    _local.keep(name, value)
     if client is not None:
         await client.set(name, json.dumps({"at": time.time(), "v": value}), ex=STALE_SECONDS)

@@ -6,13 +6,12 @@ once per route and interval: in an answer's last AHEAD_SECONDS one call reads it
 the others go on using it. While the database is unreachable the last answer is kept.
 """
 
-import time
 from dataclasses import dataclass
 
 from asgiref.sync import sync_to_async
 from django.db import DatabaseError, close_old_connections
 
-from billing.hotcache import AHEAD_SECONDS, FRESH_SECONDS
+from billing.hotcache import Copies
 from catalog.models import ModelEntry
 from catalog.resolution import ResolutionError, VersionRetired, resolve_version
 from serving.models import Deployment
@@ -32,8 +31,7 @@ class Route:
     successor: str | None = None
 
 
-# name -> (time.monotonic() when read, route, whether a call is reading it again)
-_routes: dict[tuple, tuple[float, Route, bool]] = {}
+_routes = Copies()
 
 
 def with_fresh_connection(function):
@@ -80,20 +78,15 @@ async def route_for(entry_id: int, requested: str | None, pinned_major: int | No
     process never resolved the route before."""
     name = (entry_id, requested, None if requested else pinned_major)
     cached = _routes.get(name)
-    if cached is not None:
-        at, route, reloading = cached
-        age = time.monotonic() - at
-        if age <= FRESH_SECONDS - AHEAD_SECONDS or (age <= FRESH_SECONDS and reloading):
-            return route
-        if age <= FRESH_SECONDS:
-            _routes[name] = (at, route, True)  # this call reads it again; the others go on
+    if cached is not None and cached[1] and not _routes.claim_reload(name):
+        return cached[0]
     try:
         route = await sync_to_async(with_fresh_connection(load_route))(
             entry_id, requested, pinned_major
         )
     except DatabaseError:
         if cached is not None:
-            return cached[1]
+            return cached[0]
         raise
-    _routes[name] = (time.monotonic(), route, False)
+    _routes.keep(name, route)
     return route

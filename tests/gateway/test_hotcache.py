@@ -25,7 +25,7 @@ class Clock:
 def clock(monkeypatch):
     clock = Clock()
     monkeypatch.setattr(hotcache.time, "monotonic", clock)
-    monkeypatch.setattr(hotcache, "_local", {})
+    monkeypatch.setattr(hotcache, "_local", hotcache.Copies())
     return clock
 
 

@@ -8,6 +8,8 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.db import connections
 
+from billing import hotcache
+from billing.hotcache import Copies
 from serving import routes
 from serving.models import Deployment
 from tests.factories import make_entry, make_publisher, make_version
@@ -31,8 +33,8 @@ class Clock:
 
 def test_in_its_last_second_one_call_reads_a_route_again(transactional_db, monkeypatch):
     clock = Clock()
-    monkeypatch.setattr(routes.time, "monotonic", clock)
-    monkeypatch.setattr(routes, "_routes", {})
+    monkeypatch.setattr(hotcache.time, "monotonic", clock)
+    monkeypatch.setattr(routes, "_routes", Copies())
     entry = make_entry(make_publisher())
     deployment = serve_version(make_version(entry, "1.0.0", contract=IRIS_CONTRACT), "http://a")
 
@@ -49,7 +51,7 @@ def test_in_its_last_second_one_call_reads_a_route_again(transactional_db, monke
     Deployment.objects.filter(pk=deployment.pk).update(url="http://b")
     assert urls(3) == ["http://a"] * 3  # fresh: the database is not read
 
-    clock.now += routes.FRESH_SECONDS - routes.AHEAD_SECONDS + 0.1
+    clock.now += hotcache.FRESH_SECONDS - hotcache.AHEAD_SECONDS + 0.1
     assert urls(4) == ["http://b"] + ["http://a"] * 3  # one reads, the others don't wait
     assert urls(2) == ["http://b"] * 2
     run(sync_to_async(connections.close_all)())  # the lookups' thread lets the test database go
