@@ -222,6 +222,7 @@ def setup(scratch: Path):
     port = process.free_port()
     gateway = subprocess.Popen(  # noqa: S603 - fixed argv
         pinned([sys.executable, "-m", "uvicorn", "portal.asgi:application"])
+        + ["--http", "portal.http_protocol:HttpProtocol"]
         + ["--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--log-level", "warning"],
         cwd=REPO,
         env=os.environ,

@@ -1,4 +1,5 @@
-"""ASGI entry point: `uvicorn portal.asgi:application` (see README, "Serving").
+"""ASGI entry point: `uvicorn portal.asgi:application --http portal.http_protocol:HttpProtocol`
+(see README, "Serving").
 
 The gateway's paths (/v1/, /metrics) go to `serving.gateway_asgi`: Django's routing and views
 without its request cycle (middleware, signals), which sessions, CSRF and allauth need and an

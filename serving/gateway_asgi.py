@@ -11,12 +11,20 @@ broken or old connections — the gateway's slow-path lookups do themselves
 """
 
 import logging
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.urls import Resolver404, get_resolver
 
 log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=4096)
+def resolve(path: str):
+    """Django's URL match for `path`, kept: a call's path repeats (one per model and version),
+    and resolving it again walked the URL patterns on every call."""
+    return get_resolver().resolve(path)
 
 
 class Headers(dict):
@@ -74,7 +82,7 @@ async def gateway_application(scope, receive, send) -> None:
         return
     request = GatewayRequest(scope, body)
     try:
-        match = get_resolver().resolve(request.path)
+        match = resolve(request.path)
         response = await match.func(request, *match.args, **match.kwargs)
     except Resolver404:
         response = HttpResponse(b"Not found\n", status=404, content_type="text/plain")

@@ -40,6 +40,8 @@ class Server:
                 "-m",
                 "uvicorn",
                 "portal.asgi:application",
+                "--http",
+                "portal.http_protocol:HttpProtocol",
                 "--host",
                 "127.0.0.1",
                 "--port",
