@@ -4,15 +4,18 @@ A copy is fresh for FRESH_SECONDS in the process that read it: the gateway's com
 no store for the key at all. After that the database is read again, so a revoked key or a
 suspended subscription is refused within 5 seconds by every process, even one that `forget`
 cannot reach. In a copy's last AHEAD_SECONDS one caller (`claim_reload`) reads it again
-while the others go on using it: a busy key never expires with calls waiting on it, and
-never sends all of them to the database at once. Each read is also written to Redis, where
-it stays STALE_SECONDS: while PostgreSQL is down, any gateway process keeps serving keys seen
-recently from those copies (see README, "Fail modes"). Without REDIS_URL (embedded defaults)
-only this process's copies exist.
+while the others go on using it: a busy key never expires with calls waiting on it. A copy
+that did expire (the key was idle) or was never read is read once however many calls want
+it at that moment (`load_once`): the others wait for that read. Each read is also written to
+Redis, where it stays STALE_SECONDS: while PostgreSQL is down, any gateway process keeps
+serving keys seen recently from those copies (see README, "Fail modes"). Without REDIS_URL
+(embedded defaults) only this process's copies exist.
 """
 
+import asyncio
 import json
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import redis
@@ -28,14 +31,17 @@ MAX_LOCAL = 100_000
 
 class Copies:
     """Answers read from the database, kept in this process: fresh for FRESH_SECONDS; in a
-    copy's last AHEAD_SECONDS one caller claims its reload; past MAX_LOCAL copies, those no
-    longer fresh are dropped. Plain dict operations are atomic under the GIL, so the event
-    loop and the WSGI servers' threads share it without a lock (two threads may both claim a
-    reload: harmless)."""
+    copy's last AHEAD_SECONDS one caller claims its reload; concurrent reads of one name on
+    one event loop share a single read; past MAX_LOCAL copies, those no longer fresh are
+    dropped. Plain dict operations are atomic under the GIL, so the event loop and the WSGI
+    servers' threads share it without a lock (two threads may both claim a reload or read
+    the same name: harmless)."""
 
     def __init__(self) -> None:
         # name -> (time.monotonic() when read, value, whether a caller is reading it again)
         self._items: dict[Any, tuple[float, Any, bool]] = {}
+        # (event loop, name) -> the read in flight (a task belongs to one loop)
+        self._reading: dict[tuple[asyncio.AbstractEventLoop, Any], asyncio.Future] = {}
 
     def __iter__(self):
         return iter(list(self._items))
@@ -59,6 +65,19 @@ class Copies:
             return False
         self._items[name] = (found[0], found[1], True)
         return True
+
+    async def load_once(self, name, read: Callable[[], Awaitable[Any]]) -> Any:
+        """`await read()`, unless a read of `name` is already in flight on this loop: then
+        its outcome (value or exception). Without this, every call waiting for an expired
+        copy read the database in turn through `sync_to_async`'s one thread: ~1 s for 64
+        calls on a busy host."""
+        key = (asyncio.get_running_loop(), name)
+        reading = self._reading.get(key)
+        if reading is None:
+            reading = self._reading[key] = asyncio.ensure_future(read())
+            reading.add_done_callback(lambda _: self._reading.pop(key, None))
+        # A caller that goes away must not cancel the read the others wait for.
+        return await asyncio.shield(reading)
 
     def keep(self, name, value) -> None:
         now = time.monotonic()
@@ -107,6 +126,11 @@ def get(name: str) -> tuple[Any, bool] | None:
 def claim_reload(name: str) -> bool:
     """Whether the caller should read this process's fresh copy again now (`Copies`)."""
     return _local.claim_reload(name)
+
+
+async def load_once(name: str, read: Callable[[], Awaitable[Any]]) -> Any:
+    """`read()` once for all the callers that want `name` at the same time (`Copies`)."""
+    return await _local.load_once(name, read)
 
 
 async def get_shared(client, name: str) -> Any:

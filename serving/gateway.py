@@ -160,8 +160,14 @@ async def _key_state(clients: Clients, key_hash: str) -> KeyState | None:
     fresh = cached is not None and cached[1]
     if fresh and not hotcache.claim_reload(name):
         return KeyState(**cached[0]) if cached[0] else None
-    try:
+
+    async def read() -> KeyState | None:
         state = await sync_to_async(with_fresh_connection(load_key_state))(key_hash)
+        await hotcache.put(clients.redis, name, asdict(state) if state else None)
+        return state
+
+    try:
+        return await hotcache.load_once(name, read)
     except DatabaseError:
         if fresh:  # reading ahead failed; the copy is still good
             return KeyState(**cached[0]) if cached[0] else None
@@ -173,8 +179,6 @@ async def _key_state(clients: Clients, key_hash: str) -> KeyState | None:
             "The gateway cannot check this key right now; nothing was billed. Retry shortly.",
             retry_after=RETRY_UNAVAILABLE,
         ) from None
-    await hotcache.put(clients.redis, name, asdict(state) if state else None)
-    return state
 
 
 # --- Routes and input.

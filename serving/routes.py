@@ -3,7 +3,8 @@
 Answers (refusals included) are kept in this process for FRESH_SECONDS, so a newly published
 version or a restarted service is picked up within seconds and the database is read about
 once per route and interval: in an answer's last AHEAD_SECONDS one call reads it again while
-the others go on using it. While the database is unreachable the last answer is kept.
+the others go on using it, and calls that find no fresh answer share one read. While the
+database is unreachable the last answer is kept.
 """
 
 from dataclasses import dataclass
@@ -80,13 +81,17 @@ async def route_for(entry_id: int, requested: str | None, pinned_major: int | No
     cached = _routes.get(name)
     if cached is not None and cached[1] and not _routes.claim_reload(name):
         return cached[0]
-    try:
+
+    async def read() -> Route:
         route = await sync_to_async(with_fresh_connection(load_route))(
             entry_id, requested, pinned_major
         )
+        _routes.keep(name, route)
+        return route
+
+    try:
+        return await _routes.load_once(name, read)
     except DatabaseError:
         if cached is not None:
             return cached[0]
         raise
-    _routes.keep(name, route)
-    return route

@@ -62,6 +62,36 @@ def test_in_a_copy_s_last_second_one_caller_reads_it_again(clock):
     assert not hotcache.claim_reload("gw:key:a")
 
 
+def test_callers_that_want_one_copy_at_once_share_one_read():
+    copies = hotcache.Copies()
+    reads = []
+
+    async def read():
+        reads.append(1)
+        await asyncio.sleep(0.05)
+        if len(reads) == 2:
+            raise ConnectionError("the database went away")
+        return f"read {len(reads)}"
+
+    async def scenario():
+        first = await asyncio.gather(*(copies.load_once("k", read) for _ in range(8)))
+        failed = await asyncio.gather(
+            *(copies.load_once("k", read) for _ in range(3)), return_exceptions=True
+        )
+        # A caller that gives up does not cancel the read the others wait for.
+        waiting = [asyncio.ensure_future(copies.load_once("k", read)) for _ in range(2)]
+        await asyncio.sleep(0.01)
+        waiting[0].cancel()
+        return first, failed, await waiting[1], waiting[0].cancelled()
+
+    first, failed, survivor, cancelled = run(scenario())
+
+    assert first == ["read 1"] * 8
+    assert [type(outcome) for outcome in failed] == [ConnectionError] * 3
+    assert (survivor, cancelled) == ("read 3", True)
+    assert len(reads) == 3
+
+
 def test_unknown_keys_are_remembered_as_none(clock):
     put("gw:key:unknown", None)
 

@@ -67,3 +67,48 @@ def test_a_rotated_key_works_during_its_overlap_then_stops(gateway, served):
     assert "rotated" in old.json()["detail"]
     assert gateway.post(served.path, json=SETOSA, headers=new_auth).status_code == 200
     assert new_key.name == served.api_key.name and new_key.prefix == new_raw[:12]
+
+
+def test_calls_that_find_a_key_s_copy_expired_share_one_read(transactional_db, monkeypatch):
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from asgiref.sync import sync_to_async
+    from django.db import connections
+
+    from billing import hotcache, keys
+    from serving import gateway
+    from serving.gateway_clients import Clients
+    from tests.factories import make_entry, make_publisher
+    from tests.gateway.conftest import subscribe
+
+    now = [1000.0]
+    monkeypatch.setattr(hotcache.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(hotcache, "_local", hotcache.Copies())
+    reads = []
+
+    def counted(key_hash):
+        reads.append(key_hash)
+        return keys.load_key_state(key_hash)
+
+    monkeypatch.setattr(gateway, "load_key_state", counted)
+    _, subscription, api_key, key = subscribe(make_entry(make_publisher()))
+    no_redis = Clients(redis=None, http=None, admitter=None)
+
+    def states(calls: int):
+        async def gather():
+            found = await asyncio.gather(
+                *(gateway._key_state(no_redis, hash_key(key)) for _ in range(calls))
+            )
+            await sync_to_async(connections.close_all)()  # the lookups' thread's connection
+            return found
+
+        with ThreadPoolExecutor(1) as pool:  # a loop of its own, whatever runs in this thread
+            return pool.submit(asyncio.run, gather()).result()
+
+    assert {state.key_id for state in states(16)} == {api_key.id}  # never read: one read
+    assert len(reads) == 1
+    now[0] += hotcache.FRESH_SECONDS + 1  # idle: the copy expired
+    revoke_key(api_key)
+    assert {state.status for state in states(16)} == {"revoked"}
+    assert len(reads) == 2

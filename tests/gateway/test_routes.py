@@ -1,5 +1,5 @@
 """The gateway's routes: kept in the process for a few seconds, read again ahead of expiry by
-one call while the others go on using the copy."""
+one call while the others go on using the copy; calls that find no fresh copy share one read."""
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
@@ -12,6 +12,7 @@ from billing import hotcache
 from billing.hotcache import Copies
 from serving import routes
 from serving.models import Deployment
+from serving.routes import load_route
 from tests.factories import make_entry, make_publisher, make_version
 from tests.gateway.conftest import IRIS_CONTRACT, serve_version
 
@@ -54,4 +55,16 @@ def test_in_its_last_second_one_call_reads_a_route_again(transactional_db, monke
     clock.now += hotcache.FRESH_SECONDS - hotcache.AHEAD_SECONDS + 0.1
     assert urls(4) == ["http://b"] + ["http://a"] * 3  # one reads, the others don't wait
     assert urls(2) == ["http://b"] * 2
+
+    reads = []
+
+    def counted(*args):
+        reads.append(args)
+        return load_route(*args)
+
+    monkeypatch.setattr(routes, "load_route", counted)
+    Deployment.objects.filter(pk=deployment.pk).update(url="http://c")
+    clock.now += hotcache.FRESH_SECONDS + 1  # idle: the copy expired
+    assert urls(16) == ["http://c"] * 16  # all wait for the new answer...
+    assert len(reads) == 1  # ...read once
     run(sync_to_async(connections.close_all)())  # the lookups' thread lets the test database go
