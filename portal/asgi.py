@@ -14,16 +14,14 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 django_application = get_asgi_application()
 
-from django.urls import get_resolver  # noqa: E402
-
-from serving.gateway_asgi import gateway_application  # noqa: E402 - needs Django set up
+from serving.gateway_asgi import gateway_application, resolve  # noqa: E402 - needs Django set up
 
 GATEWAY_PREFIXES = ("/v1/", "/metrics")
 
 # What is loaded by now (Django, the apps, the URL configuration and its views, imported by
 # the resolve below) lives as long as the process: take it out of the garbage collector's
 # full passes, each of which walked it all and held every call in flight for ~100 ms.
-get_resolver().resolve("/v1/usage")
+resolve("/v1/usage")
 gc.freeze()
 
 
